@@ -1,0 +1,110 @@
+"""The review project as `_quarto.yml` describes it: chapters, appendices, output dir, options."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Problem
+from .yamlio import load_yaml_file
+
+CONFIG_FILE = "_quarto.yml"
+
+
+@dataclass(frozen=True)
+class ChapterRef:
+    path: Path  # absolute
+    rel: str  # as written in _quarto.yml, relative to the project root
+    part: str | None = None
+    appendix: bool = False
+
+
+@dataclass
+class Project:
+    root: Path
+    config: dict[str, Any]
+    chapters: list[ChapterRef]
+    title: str = ""
+    subtitle: str = ""
+    output_dir: Path = field(default_factory=Path)
+    lang: str = "en-GB"
+    bibliography: list[Path] = field(default_factory=list)
+    dhr: dict[str, Any] = field(default_factory=dict)  # dhr-kit's own settings under the `dhr:` key
+
+    @property
+    def executive_summary(self) -> ChapterRef | None:
+        rel = self.dhr.get("executive-summary")
+        return next((c for c in self.chapters if c.rel == rel), None) if rel else None
+
+    def format_options(self, fmt: str) -> dict[str, Any]:
+        """Options of one output format (`format: html: …`), {} when absent."""
+        value = (self.config.get("format") or {}).get(fmt)
+        return value if isinstance(value, dict) else {}
+
+
+def _chapter_entries(items: Any, file: str, key: str, problems: list[Problem]):
+    """Yield (rel, part) from a `chapters:` / `appendices:` list, which may hold `part:` groups."""
+    if items is None:
+        return
+    if not isinstance(items, list):
+        problems.append(Problem(file, "must be a list of chapter files", key=key,
+                                fix=f"write `{key}:` followed by `- chapters/file.qmd` lines"))
+        return
+    for item in items:
+        if isinstance(item, str):
+            yield item, None
+        elif isinstance(item, dict) and "part" in item:
+            part = item.get("part")
+            for rel in item.get("chapters") or []:
+                if isinstance(rel, str):
+                    yield rel, str(part)
+        elif isinstance(item, dict) and "href" in item:
+            yield str(item["href"]), None
+        else:
+            problems.append(Problem(file, f"unexpected entry {item!r}", key=key,
+                                    fix="each entry is a file path or a `part:` with `chapters:`"))
+
+
+def load_project(root: Path | str) -> Project:
+    """Read `_quarto.yml`; every problem (missing file, missing chapter) is reported at once."""
+    root = Path(root).resolve()
+    config_path = root / CONFIG_FILE
+    if not config_path.is_file():
+        raise InputError(Problem(CONFIG_FILE, f"no {CONFIG_FILE} in {root.name or root}",
+                                 fix="run `dhr` in a review folder, or create one with `dhr new DIR`"))
+    config = load_yaml_file(config_path, root) or {}
+    if not isinstance(config, dict):
+        raise InputError(Problem(CONFIG_FILE, "must be a YAML mapping", fix="see `dhr new` for an example"))
+    problems: list[Problem] = []
+    book = config.get("book") or {}
+    chapters: list[ChapterRef] = []
+    for key, appendix in (("chapters", False), ("appendices", True)):
+        for rel, part in _chapter_entries(book.get(key), CONFIG_FILE, f"book.{key}", problems):
+            path = root / rel
+            if not path.is_file():
+                problems.append(Problem(CONFIG_FILE, f"chapter file {rel} does not exist", key=f"book.{key}",
+                                        fix=f"create {rel} or remove it from the list"))
+            chapters.append(ChapterRef(path=path, rel=rel, part=part, appendix=appendix))
+    if not chapters and not problems:
+        problems.append(Problem(CONFIG_FILE, "lists no chapters", key="book.chapters",
+                                fix="add the review's chapter files under book: chapters:"))
+    bib = config.get("bibliography") or []
+    bib_list = [bib] if isinstance(bib, str) else list(bib)
+    for rel in bib_list:
+        if not (root / rel).is_file():
+            problems.append(Problem(CONFIG_FILE, f"bibliography {rel} does not exist", key="bibliography",
+                                    fix=f"create {rel} or correct the path"))
+    if problems:
+        raise InputError(problems)
+    project_cfg = config.get("project") or {}
+    return Project(
+        root=root,
+        config=config,
+        chapters=chapters,
+        title=str(book.get("title", "")),
+        subtitle=str(book.get("subtitle", "")),
+        output_dir=root / str(project_cfg.get("output-dir", "_book")),
+        lang=str(config.get("lang", "en-GB")),
+        bibliography=[root / b for b in bib_list],
+        dhr=config.get("dhr") or {},
+    )

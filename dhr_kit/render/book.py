@@ -1,0 +1,35 @@
+"""The assembled book: what the execution stage hands to the output writers (HTML, PDF, docx)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class BookChapter:
+    """One chapter after execution: pandoc Markdown with every cell's output spliced in."""
+
+    rel: str  # source path relative to the project root, e.g. "chapters/01-introduction.qmd"
+    markdown: str  # executed pandoc Markdown (no front matter); image paths relative to the project root
+    title: str  # first heading's text
+    slug: str  # file stem used for the HTML page, e.g. "01-introduction"
+    part: str | None = None
+    appendix: bool = False
+    executive_summary: bool = False
+    front_matter: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Book:
+    root: Path  # project root (resources such as figures are resolved against it)
+    title: str
+    subtitle: str
+    lang: str
+    chapters: list[BookChapter]
+    title_page: dict[str, str]  # see dhr_kit.helpers.title_page_data
+    bibliography: list[Path] = field(default_factory=list)
+    csl: Path | None = None
+    publish: bool = False  # False: draft marking on every output
+    output_stem: str = "report"  # PDF/docx file name without extension
+    options: dict[str, Any] = field(default_factory=dict)  # per-format options from _quarto.yml
