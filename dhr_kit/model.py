@@ -6,12 +6,13 @@ Everything here is plain data (pydantic models and a pandas DataFrame). Loading 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+import re
+from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 AgencyType = Literal[
     "police",
@@ -53,6 +54,16 @@ PARALLEL_REVIEW_TYPES: dict[str, str] = {
     "iopc": "Independent Office for Police Conduct referral",
 }
 
+PRACTICE_TOPICS: dict[str, str] = {
+    "dvds": "Domestic Violence Disclosure Scheme (Clare's Law)",
+    "marac": "Multi-Agency Risk Assessment Conference (MARAC)",
+    "dash": "DASH risk assessment",
+    "gp-requests": "GP / primary care handling of other agencies' requests",
+    "mental-health": "Mental health",
+    "substance-use": "Alcohol and substance use",
+}
+"""Practice topics a recommendation may address (``topics`` column); ids as used in the data files."""
+
 Scope = Literal["local", "regional", "national"]
 Significance = Literal["key", "notable", "routine"]
 ActionStatus = Literal["not started", "in progress", "completed", "overdue"]
@@ -67,6 +78,19 @@ class MonthYear(BaseModel):
     model_config = _MODEL
     year: int = Field(ge=1900, le=2100)
     month: int = Field(ge=1, le=12)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text_or_date(cls, value: Any) -> Any:
+        """Accept ``"2024-03"`` (as written in the data files) and date objects (the day is dropped)."""
+        if isinstance(value, (date, datetime)):
+            return {"year": value.year, "month": value.month}
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*", value)
+            if not match:
+                raise ValueError(f"{value!r} is not a month: write YYYY-MM, e.g. 2024-03")
+            return {"year": int(match[1]), "month": int(match[2])}
+        return value
 
     @property
     def label(self) -> str:
@@ -210,6 +234,19 @@ class Recommendation(BaseModel):
     tor: list[str] = []  # Terms of Reference ids it answers
     topics: list[str] = []  # practice topics it addresses (e.g. "marac", "dvds")
     text: str
+
+
+class ChronologyEvent(BaseModel):
+    """One row of the chronology (validated row by row; the Review keeps them as a DataFrame)."""
+
+    model_config = _MODEL
+    date: date
+    date_precision: Literal["day", "month"] = "day"
+    agency: str
+    event: str
+    source: str = ""  # IMR paragraph or record reference
+    tor: list[str] = []
+    significance: Significance = "routine"
 
 
 class ActionUpdate(BaseModel):

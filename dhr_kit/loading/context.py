@@ -1,0 +1,30 @@
+"""State shared while one review is loaded: where it is, what was read, every problem found."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, relpath
+
+
+@dataclass
+class LoadContext:
+    root: Path  # the project root (holds data/)
+    data: Path  # the data folder
+    problems: list[Problem] = field(default_factory=list)
+    files: set[Path] = field(default_factory=set)
+
+    def rel(self, path: Path) -> str:
+        return relpath(path, self.root)
+
+    def existing(self, name: str, *, required: bool, what: str = "") -> Path | None:
+        """``data/<name>`` if it exists (and is recorded as read); a problem when required and absent."""
+        path = self.data / name
+        if path.is_file():
+            self.files.add(path.resolve())
+            return path
+        if required:
+            self.problems.append(Problem(self.rel(path), "the file is missing",
+                                         fix=f"create it{' with ' + what if what else ''} "
+                                             "(see docs/data-files.md, or start from `dhr new`)"))
+        return None

@@ -1,0 +1,152 @@
+"""Reading CSV and XLSX tables so that every row keeps the place it came from.
+
+A CSV row's ``line`` is the physical line where the record starts (records may span lines inside
+quotes); an XLSX row's ``line`` is the sheet's row number. ``number`` counts data rows from 1.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem, relpath
+
+
+@dataclass
+class Row:
+    line: int
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Table:
+    path: Path
+    file: str  # as the author sees it (relative to the project root)
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+
+def _cell_text(value: Any) -> Any:
+    """Spreadsheet cells as the CSV reader would give them; dates are kept as dates."""
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _check_header(columns: list[str], file: str, required: Sequence[str], optional: Sequence[str],
+                  problems: list[Problem]) -> bool:
+    """Report missing, unknown and duplicate columns; False when a required column is missing."""
+    ok = True
+    allowed = [*required, *optional]
+    for name in required:
+        if name not in columns:
+            problems.append(Problem(file, f"the column '{name}' is missing", line=1, key=name,
+                                    fix=f"add '{name}' to the header row; the columns are: {', '.join(allowed)}"))
+            ok = False
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            problems.append(Problem(file, f"the column '{name}' appears twice", line=1, key=name,
+                                    fix="remove or rename one of them"))
+        seen.add(name)
+        if name not in allowed:
+            close = get_close_matches(name, allowed, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(Problem(file, f"unknown column '{name}'", line=1, key=name,
+                                    fix=f"{hint}rename or remove it; the columns are: {', '.join(allowed)}"))
+    return ok
+
+
+def read_csv_table(path: Path, root: Path, problems: list[Problem], *, required: Sequence[str],
+                   optional: Sequence[str] = ()) -> Table | None:
+    """Read a CSV file with a header row; None when it cannot be used at all (problems say why)."""
+    file = relpath(path, root)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(file, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                fix="save the file as 'CSV UTF-8 (comma delimited)'"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    last_line = 0
+    try:
+        for fields in reader:
+            rows.append((last_line + 1, fields))
+            last_line = reader.line_num
+    except csv.Error as exc:
+        problems.append(Problem(file, f"cannot be read as CSV: {exc}", line=last_line + 1,
+                                fix="check quotes on that line: a field with a comma or quote needs "
+                                    "double quotes around it, and quotes inside doubled (\"\")"))
+        return None
+    rows = [(line, fields) for line, fields in rows if any(f.strip() for f in fields)]
+    if not rows:
+        problems.append(Problem(file, "is empty", fix=f"add the header row: {','.join([*required, *optional])}"))
+        return None
+    header_line, header = rows[0]
+    columns = [name.strip() for name in header]
+    if not _check_header(columns, file, required, optional, problems):
+        return None
+    table = Table(path, file, columns)
+    for number, (line, fields) in enumerate(rows[1:], start=1):
+        extra = fields[len(columns):]
+        if len(fields) < len(columns) or any(f.strip() for f in extra):
+            problems.append(Problem(
+                file, f"has {len(fields)} fields but the header has {len(columns)}", line=line, key=f"row {number}",
+                fix="put double quotes around any field that contains a comma, and check for missing or extra commas"))
+            continue
+        values = {name: value.strip() for name, value in zip(columns, fields)}
+        table.rows.append(Row(line, number, values))
+    return table
+
+
+def read_xlsx_table(path: Path, root: Path, problems: list[Problem], *, required: Sequence[str],
+                    optional: Sequence[str] = ()) -> Table | None:
+    """Read the first sheet of an .xlsx workbook (first row = header); dates stay dates."""
+    from openpyxl import load_workbook  # imported here: only reviews with spreadsheets pay for it
+
+    file = relpath(path, root)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types (zipfile, KeyError, InvalidFileException)
+        problems.append(Problem(file, f"cannot be opened as an .xlsx workbook ({exc.__class__.__name__})",
+                                fix="save it from your spreadsheet program as Excel Workbook (.xlsx)"))
+        return None
+    try:
+        sheet = workbook.worksheets[0]
+        raw_rows = list(sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    rows = [(n, [_cell_text(c) for c in cells]) for n, cells in enumerate(raw_rows, start=1)
+            if any(c not in (None, "") for c in cells)]
+    if not rows:
+        problems.append(Problem(file, "the first sheet is empty",
+                                fix=f"put the header row in row 1: {', '.join([*required, *optional])}"))
+        return None
+    header_line, header = rows[0]
+    columns = [str(name).strip() for name in header]
+    while columns and not columns[-1]:
+        columns.pop()
+    if not _check_header(columns, file, required, optional, problems):
+        return None
+    table = Table(path, file, columns)
+    for number, (line, cells) in enumerate(rows[1:], start=1):
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns)}
+        table.rows.append(Row(line, number, values))
+    return table
+
+
+def read_table(path: Path, root: Path, problems: list[Problem], *, required: Sequence[str],
+               optional: Sequence[str] = ()) -> Table | None:
+    reader = read_xlsx_table if path.suffix.lower() == ".xlsx" else read_csv_table
+    return reader(path, root, problems, required=required, optional=optional)
