@@ -36,7 +36,7 @@ def _locate_root(path: Path | str | None) -> tuple[Path, Path]:
 def _chronology_frame(events: list[Located]) -> pd.DataFrame:
     records = [{**loc.item.model_dump(), "file": loc.file, "row": loc.number} for loc in events]
     frame = pd.DataFrame.from_records(records, columns=CHRONOLOGY_COLUMNS)
-    frame["date"] = pd.to_datetime(frame["date"])
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
     return frame
 
@@ -49,6 +49,12 @@ def _attach_updates(actions: list[Located], updates: list[Located]) -> list[Acti
             for loc in actions]
 
 
+def _in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """Grouped by file (in the order files were read), then by line."""
+    first = {p.file: i for i, p in reversed(list(enumerate(problems)))}
+    return sorted(problems, key=lambda p: (first[p.file], p.line or 0))
+
+
 def load_review(path: Path | str | None = None) -> Review:
     """Load ``data/`` of the review at ``path`` (project root or its data folder; default: current project).
 
@@ -56,14 +62,13 @@ def load_review(path: Path | str | None = None) -> Review:
     """
     root, data = _locate_root(path)
     ctx = LoadContext(root=root, data=data)
-    metadata = load_metadata(ctx)
+    metadata, agency_ids = load_metadata(ctx)
     terms = load_terms_of_reference(ctx)
-    agency_ids = {a.id for a in metadata.agencies} if metadata else None
     panel = load_panel(ctx)
     chronology = load_chronology(ctx, agency_ids)
     characteristics = load_protected_characteristics(ctx)
     parallel = load_parallel_reviews(ctx)
-    recommendations = load_recommendations(ctx)
+    recommendations, rec_ids = load_recommendations(ctx)
     actions = load_action_plan(ctx)
     updates = load_action_updates(ctx)
     tracker = load_qa_tracker(ctx)
@@ -77,12 +82,11 @@ def load_review(path: Path | str | None = None) -> Review:
         crossrefs.check_tor(chronology, tor_ids, ctx.problems)
         crossrefs.check_tor(recommendations, tor_ids, ctx.problems)
     crossrefs.check_topics(recommendations, ctx.problems)
-    rec_ids = {loc.item.id for loc in recommendations}
     crossrefs.check_recommendation_ids(actions, rec_ids, ctx.problems)
     crossrefs.check_recommendation_ids(updates, rec_ids, ctx.problems)
 
     if ctx.problems or metadata is None:
-        raise InputError(ctx.problems)
+        raise InputError(_in_reading_order(ctx.problems))
     return Review(
         root=root,
         metadata=metadata,

@@ -88,7 +88,9 @@ class MonthYear(BaseModel):
         if isinstance(value, str):
             match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*", value)
             if not match:
-                raise ValueError(f"{value!r} is not a month: write YYYY-MM, e.g. 2024-03")
+                raise ValueError(f"{value!r} is not a month (YYYY-MM)")
+            if not 1 <= int(match[2]) <= 12:
+                raise ValueError(f"{value!r} is not a month (YYYY-MM): the month must be 01 to 12")
             return {"year": int(match[1]), "month": int(match[2])}
         return value
 

@@ -30,6 +30,33 @@ class Project:
     lang: str = "en-GB"
     bibliography: list[Path] = field(default_factory=list)
     dhr: dict[str, Any] = field(default_factory=dict)  # dhr-kit's own settings under the `dhr:` key
+    author: str = ""
+    date: str = ""
+    csl: Path | None = None
+    execute: dict[str, Any] = field(default_factory=dict)  # `execute:` (echo, warning, freeze…)
+
+    @property
+    def freeze(self) -> bool | str:
+        """`execute: freeze`: True (never re-execute cached chapters), "auto" or False."""
+        value = self.execute.get("freeze", False)
+        return value if value in (True, False, "auto") else False
+
+    @property
+    def output_stem(self) -> str:
+        """PDF/docx file name without extension: `output-file` of typst/pdf/docx/book, else "report"."""
+        for fmt in ("typst", "pdf", "docx"):
+            name = self.format_options(fmt).get("output-file")
+            if name:
+                return Path(str(name)).stem
+        book = self.config.get("book") or {}
+        return Path(str(book.get("output-file") or "report")).stem
+
+    def number_sections(self) -> bool:
+        """Numbered chapters/sections unless every output format turns `number-sections` off."""
+        formats = self.config.get("format") or {}
+        values = [opts.get("number-sections") for opts in formats.values() if isinstance(opts, dict)]
+        values = [v for v in values if v is not None]
+        return any(values) if values else True
 
     @property
     def executive_summary(self) -> ChapterRef | None:
@@ -107,4 +134,17 @@ def load_project(root: Path | str) -> Project:
         lang=str(config.get("lang", "en-GB")),
         bibliography=[root / b for b in bib_list],
         dhr=config.get("dhr") or {},
+        author=_as_text(book.get("author", "")),
+        date=str(book.get("date", "") or ""),
+        csl=(root / str(config["csl"])) if config.get("csl") else None,
+        execute=config.get("execute") if isinstance(config.get("execute"), dict) else {},
     )
+
+
+def _as_text(value: Any) -> str:
+    """`author:` may be a string, a list, or Quarto's `{name: …}` mappings."""
+    if isinstance(value, list):
+        return ", ".join(_as_text(v) for v in value)
+    if isinstance(value, dict):
+        return str(value.get("name", ""))
+    return str(value or "")

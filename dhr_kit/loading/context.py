@@ -1,6 +1,7 @@
 """State shared while one review is loaded: where it is, what was read, every problem found."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,11 @@ class LoadContext:
     data: Path  # the data folder
     problems: list[Problem] = field(default_factory=list)
     files: set[Path] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        # Listing data/ (rather than probing each name) lets the renderer's cache notice added files.
+        self.names = set(os.listdir(self.data))
 
     def rel(self, path: Path) -> str:
         return relpath(path, self.root)
@@ -20,7 +26,7 @@ class LoadContext:
     def existing(self, name: str, *, required: bool, what: str = "") -> Path | None:
         """``data/<name>`` if it exists (and is recorded as read); a problem when required and absent."""
         path = self.data / name
-        if path.is_file():
+        if name in self.names and path.is_file():
             self.files.add(path.resolve())
             return path
         if required:

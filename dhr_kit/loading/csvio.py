@@ -59,7 +59,10 @@ def _check_header(columns: list[str], file: str, required: Sequence[str], option
             problems.append(Problem(file, f"the column '{name}' appears twice", line=1, key=name,
                                     fix="remove or rename one of them"))
         seen.add(name)
-        if name not in allowed:
+        if not name:
+            problems.append(Problem(file, "a column has no name in the header row", line=1,
+                                    fix=f"name it (the columns are: {', '.join(allowed)}) or delete the column"))
+        elif name not in allowed:
             close = get_close_matches(name, allowed, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             problems.append(Problem(file, f"unknown column '{name}'", line=1, key=name,
@@ -93,7 +96,7 @@ def read_csv_table(path: Path, root: Path, problems: list[Problem], *, required:
     if not rows:
         problems.append(Problem(file, "is empty", fix=f"add the header row: {','.join([*required, *optional])}"))
         return None
-    header_line, header = rows[0]
+    header = rows[0][1]
     columns = [name.strip() for name in header]
     if not _check_header(columns, file, required, optional, problems):
         return None
@@ -133,7 +136,7 @@ def read_xlsx_table(path: Path, root: Path, problems: list[Problem], *, required
         problems.append(Problem(file, "the first sheet is empty",
                                 fix=f"put the header row in row 1: {', '.join([*required, *optional])}"))
         return None
-    header_line, header = rows[0]
+    header = rows[0][1]
     columns = [str(name).strip() for name in header]
     while columns and not columns[-1]:
         columns.pop()

@@ -48,31 +48,32 @@ def _cells(values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _read_date(ctx: LoadContext, table: Table, row: Row, data: dict[str, Any], model: type[BaseModel]) -> bool:
+    """Replace the ``date`` cell by a date (and its precision); False, with a problem, when unreadable."""
+    try:
+        data["date"], precision = parse_date(data["date"])
+    except DateError as exc:
+        ctx.problems.append(Problem(table.file, str(exc), fix=exc.fix, line=row.line, key=f"row {row.number} / date"))
+        data["date"] = date(1900, 1, 1)  # stand-in, so the row's other cells are still checked
+        return False
+    if issubclass(model, ChronologyEvent):
+        data["date_precision"] = precision
+    return True
+
+
 def _rows(ctx: LoadContext, table: Table, model: type[BaseModel],
           extra: dict[str, Any] | None = None) -> Iterable[tuple[Row, Any]]:
-    """Validate each row as ``model``; yields (row, item-or-None)."""
+    """Validate each row as ``model``; yields (row, item), item None when the row has a problem."""
     for row in table.rows:
         data = {**(extra or {}), **_cells(row.values)}
-        if "date" in data and issubclass(model, (ChronologyEvent, ActionUpdate)):
-            try:
-                data["date"], precision = parse_date(data["date"])
-                if model is ChronologyEvent:
-                    data["date_precision"] = precision
-            except DateError as exc:
-                ctx.problems.append(Problem(table.file, str(exc), fix=exc.fix, line=row.line,
-                                            key=f"row {row.number} / date"))
-                data["date"], bad_date = date(1900, 1, 1), True
-            else:
-                bad_date = False
-        else:
-            bad_date = False
+        date_ok = "date" not in data or not issubclass(model, (ChronologyEvent, ActionUpdate)) or \
+            _read_date(ctx, table, row, data, model)
 
         def locate(loc: tuple, row: Row = row) -> tuple[int | None, str | None]:
-            column = str(loc[0]) if loc else ""
-            return row.line, f"row {row.number} / {column}" if column else f"row {row.number}"
+            return row.line, f"row {row.number} / {loc[0]}" if loc else f"row {row.number}"
 
         item = validate(model, data, ctx.problems, table.file, "csv", locate)
-        yield row, (None if bad_date else item)
+        yield row, (item if date_ok else None)
 
 
 def _located(table: Table, row: Row, item: Any) -> Located:
@@ -134,24 +135,25 @@ def load_chronology(ctx: LoadContext, agency_ids: set[str] | None) -> list[Locat
     return events
 
 
-def load_recommendations(ctx: LoadContext) -> list[Located]:
+def load_recommendations(ctx: LoadContext) -> tuple[list[Located], set[str]]:
+    """The valid recommendations, and every id written (so one bad row does not make its id unknown)."""
     table = _table(ctx, "recommendations.csv", ("id", "agency", "scope", "text"), ("tor", "topics"))
     if table is None:
-        return []
-    result: list[Located] = []
+        return [], set()
     first: dict[str, int] = {}
+    for row in table.rows:
+        rec_id = str(row.values.get("id", "")).strip()
+        if rec_id in first:
+            ctx.problems.append(Problem(table.file, f"duplicate recommendation id '{rec_id}' (first on line "
+                                        f"{first[rec_id]})", line=row.line, key=f"row {row.number} / id",
+                                        fix="give each recommendation its own id (R1, R2, ...)"))
+        elif rec_id:
+            first[rec_id] = row.line
+    result: list[Located] = []
     for row, item in _rows(ctx, table, Recommendation):
-        if item is None:
-            continue
-        located = _located(table, row, item)
-        if item.id in first:
-            ctx.problems.append(located.problem("id", f"duplicate recommendation id '{item.id}' "
-                                                f"(first on line {first[item.id]})",
-                                                fix="give each recommendation its own id (R1, R2, ...)"))
-            continue
-        first[item.id] = row.line
-        result.append(located)
-    return result
+        if item is not None and first.get(item.id) == row.line:
+            result.append(_located(table, row, item))
+    return result, set(first)
 
 
 def load_action_updates(ctx: LoadContext) -> list[Located]:

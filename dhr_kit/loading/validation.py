@@ -15,12 +15,13 @@ Loc = tuple[str | int, ...]
 def describe(error: dict[str, Any], source: Source) -> tuple[str, str]:
     """(message, fix) for one pydantic error dict."""
     kind = error["type"]
+    name = next((str(part) for part in reversed(error["loc"]) if isinstance(part, str)), "")
     value = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "missing":
         if source == "csv":
             return "is empty", "fill in this cell"
-        return "is missing", "add this key with a value"
+        return "is missing", f"add `{name}:` with a value" if name else "add this key with a value"
     if kind == "literal_error":
         return f"{value!r} is not allowed", f"use one of: {ctx.get('expected', '')}"
     if kind == "extra_forbidden":
@@ -36,7 +37,8 @@ def describe(error: dict[str, Any], source: Source) -> tuple[str, str]:
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return "is not a mapping of keys", "write the keys indented under it, as in `dhr new`"
     if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, "), ""
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return message, "write the year and month, e.g. 2024-03" if "(YYYY-MM)" in message else ""
     if kind.startswith("date"):
         return f"{value!r} is not a date", "write YYYY-MM-DD"
     return str(error["msg"]), ""

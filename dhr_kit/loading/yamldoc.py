@@ -45,10 +45,10 @@ class YamlDoc:
 
     def line(self, path: KeyPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor present in the file (e.g. for a missing key)."""
-        for end in range(len(path), 0, -1):
+        for end in range(len(path), -1, -1):
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
-        return 1 if path else None
+        return 1
 
     def problem(self, path: KeyPath, message: str, fix: str = "") -> Problem:
         return Problem(self.file, message, fix=fix, line=self.line(path), key=format_key(path) or None)
@@ -70,5 +70,6 @@ def read_yaml_doc(path: Path, root: Path, problems: list[Problem]) -> YamlDoc | 
     doc = YamlDoc(path, file, data)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     if node is not None:
+        doc.lines[()] = node.start_mark.line + 1
         _index_lines(node, (), doc.lines)
     return doc

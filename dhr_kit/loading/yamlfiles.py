@@ -39,13 +39,15 @@ def _locator(doc: YamlDoc, prefix: KeyPath = (), rename: dict[Loc, KeyPath] | No
     return locate
 
 
-def load_metadata(ctx: LoadContext) -> Metadata | None:
+def load_metadata(ctx: LoadContext) -> tuple[Metadata | None, set[str] | None]:
+    """review.yml, and the agency ids it defines (known even when other keys are invalid; None if unknown)."""
     doc = _read(ctx, "review.yml", dict, "the review's metadata (csp, title, victim, death, ...)")
     if doc is None:
-        return None
+        return None, None
     raw: dict[str, Any] = dict(doc.data)
     rename: dict[Loc, KeyPath] = {}
     agencies = raw.get("agencies")
+    agency_ids = {str(k) for k in agencies} if isinstance(agencies, dict) else None
     if isinstance(agencies, dict):
         items = []
         for index, (agency_id, fields) in enumerate(agencies.items()):
@@ -64,18 +66,24 @@ def load_metadata(ctx: LoadContext) -> Metadata | None:
         ctx.problems.append(doc.problem(("death",), "gives the day of the death",
                                         fix=f"write the month and year only: death: {raw['death']:%Y-%m}"))
     metadata = validate(Metadata, raw, ctx.problems, doc.file, "yaml", _locator(doc, rename=rename))
-    if metadata is None:
-        return None
-    if metadata.qa_letter and not (ctx.data / metadata.qa_letter).is_file():
-        ctx.problems.append(doc.problem(("qa_letter",), f"the QA letter file data/{metadata.qa_letter} does not exist",
-                                        fix="put the letter in data/ under that name, or correct qa_letter"))
-    elif metadata.qa_letter:
-        ctx.files.add((ctx.data / metadata.qa_letter).resolve())
-    for topic in metadata.practice_topics:
+    _check_qa_letter(ctx, doc, raw.get("qa_letter"))
+    topics = raw.get("practice_topics")
+    for topic in topics if isinstance(topics, dict) else ():
         if topic not in PRACTICE_TOPICS:
-            ctx.problems.append(doc.problem(("practice_topics", topic), f"unknown practice topic '{topic}'",
+            ctx.problems.append(doc.problem(("practice_topics", str(topic)), f"unknown practice topic '{topic}'",
                                             fix=f"use one of: {', '.join(PRACTICE_TOPICS)}"))
-    return metadata
+    return metadata, agency_ids
+
+
+def _check_qa_letter(ctx: LoadContext, doc: YamlDoc, name: Any) -> None:
+    if not isinstance(name, str) or not name:
+        return
+    path = ctx.data / name
+    if path.is_file():
+        ctx.files.add(path.resolve())
+    else:
+        ctx.problems.append(doc.problem(("qa_letter",), f"the QA letter file data/{name} does not exist",
+                                        fix="put the letter in data/ under that name, or correct qa_letter"))
 
 
 def load_terms_of_reference(ctx: LoadContext) -> list[TermOfReference]:

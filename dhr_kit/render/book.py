@@ -18,6 +18,7 @@ class BookChapter:
     appendix: bool = False
     executive_summary: bool = False
     front_matter: dict[str, Any] = field(default_factory=dict)
+    number: str | None = None  # "3", "A" (appendix) or None (unnumbered); already written into the headings
 
 
 @dataclass
@@ -33,3 +34,8 @@ class Book:
     publish: bool = False  # False: draft marking on every output
     output_stem: str = "report"  # PDF/docx file name without extension
     options: dict[str, Any] = field(default_factory=dict)  # per-format options from _quarto.yml
+    author: str = ""  # book.author of _quarto.yml
+    date: str = ""  # book.date of _quarto.yml
+    # Chapter, section, figure and table numbers are already in the Markdown text ("Figure 3.2: …",
+    # headings carry `[3.2]{.header-section-number}` and `.unnumbered`): writers must not number again.
+    numbered: bool = True

@@ -1,0 +1,114 @@
+"""The chronology: filtering events and showing them as a table (dates to month precision when publishing)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+
+from ..context import is_publish
+from ..errors import InputError, Problem
+from ..loading.dates import DateError, parse_date
+from ..model import Review
+from ._review import get_review
+from .dates import event_date_label
+from .markdown import Markdown, Raw, escape, join_blocks, pipe_table
+from .panel import agency_name
+
+SIGNIFICANCE = ("key", "notable", "routine")
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _as_date(value: str | date | pd.Timestamp | None, name: str, end: bool = False) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        day, precision = parse_date(value)
+    except DateError as exc:
+        raise InputError(Problem("chapter cell", f"{name}={value!r}: {exc}", key=name, fix=exc.fix)) from None
+    stamp = pd.Timestamp(day)
+    if end and precision == "month":  # end="2023-06" includes the whole of June
+        stamp = stamp + pd.offsets.MonthEnd(0)
+    return stamp
+
+
+def _resolve_agencies(review: Review, agencies: list[str]) -> list[str]:
+    by_name = {a.name.lower(): a.id for a in review.metadata.agencies}
+    ids, unknown = [], []
+    for value in agencies:
+        agency_id = value if value in review.agencies else by_name.get(value.lower())
+        (ids if agency_id else unknown).append(agency_id or value)
+    if unknown:
+        known = ", ".join(review.agencies)
+        raise InputError(Problem("data/review.yml", f"no agency {', '.join(map(repr, unknown))}", key="agencies",
+                                 fix=f"use an agency id or name from review.yml: {known}"))
+    return ids
+
+
+def check_tor_ids(review: Review, tor_ids: list[str]) -> None:
+    known = [t.id for t in review.terms_of_reference]
+    unknown = [t for t in tor_ids if t not in known]
+    if unknown:
+        raise InputError(Problem("data/terms_of_reference.yml", f"no Term of Reference {', '.join(map(repr, unknown))}",
+                                 key="id", fix=f"use one of the known ids: {', '.join(known) or '(none defined)'}"))
+
+
+def filter_events(review: Review, agency: str | Iterable[str] | None = None, start=None, end=None,
+                  tor: str | Iterable[str] | None = None,
+                  significance: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """The chronology's events matching every filter given (None means no filter), in date order."""
+    frame = review.chronology
+    mask = pd.Series(True, index=frame.index)
+    agencies = _as_list(agency)
+    if agencies is not None:
+        mask &= frame["agency"].isin(_resolve_agencies(review, agencies))
+    start_at, end_at = _as_date(start, "start"), _as_date(end, "end", end=True)
+    if start_at is not None:
+        mask &= frame["date"] >= start_at
+    if end_at is not None:
+        mask &= frame["date"] <= end_at
+    tors = _as_list(tor)
+    if tors is not None:
+        check_tor_ids(review, tors)
+        wanted = set(tors)
+        mask &= frame["tor"].map(lambda ids: bool(wanted.intersection(ids or [])))
+    levels = _as_list(significance)
+    if levels is not None:
+        bad = [s for s in levels if s not in SIGNIFICANCE]
+        if bad:
+            raise InputError(Problem("chapter cell", f"significance {', '.join(map(repr, bad))} is not known",
+                                     key="significance", fix=f"use {', '.join(SIGNIFICANCE)}"))
+        mask &= frame["significance"].isin(levels)
+    return frame[mask].sort_values("date", kind="stable")
+
+
+def _event_cell(row: dict) -> Raw:
+    text = escape(row["event"])
+    return Raw(f"**{text}**" if row["significance"] == "key" else text)
+
+
+def chronology_table(agency: str | Iterable[str] | None = None, start=None, end=None,
+                     tor: str | Iterable[str] | None = None, significance: str | Iterable[str] | None = None,
+                     review: Review | None = None) -> Markdown:
+    """The chronology as a pipe table (date, agency, event, ToR); key events in bold.
+
+    Filters: ``agency`` (id or name, or a list), ``start``/``end`` (``YYYY-MM-DD`` or ``YYYY-MM``, inclusive),
+    ``tor`` (ToR id or list), ``significance`` (key, notable, routine, or a list).
+    """
+    if isinstance(agency, Review):  # chronology_table(review) — the review passed first, like other helpers
+        review, agency = agency, None
+    review = get_review(review)
+    events = filter_events(review, agency, start, end, tor, significance)
+    if events.empty:
+        return Markdown("No events in the chronology match this selection.")
+    publish = is_publish()
+    rows = [(event_date_label(r["date"], r["date_precision"], publish), agency_name(review, r["agency"]),
+             _event_cell(r), ", ".join(r["tor"] or [])) for r in events.to_dict("records")]
+    table = pipe_table(["Date", "Agency", "Event", "ToR"], rows, widths=[14, 20, 54, 12])
+    note = "Key events are shown in bold." if (events["significance"] == "key").any() else ""
+    return Markdown(join_blocks([table, note]))

@@ -1,0 +1,79 @@
+"""Recommendations, and the action plan annex (actions, milestones, status, dated updates, progress)."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from ..errors import InputError, Problem
+from ..model import Action, Recommendation, Review
+from ._review import get_review
+from .dates import day_label
+from .markdown import Markdown, bullet_list, escape, join_blocks, pipe_table, sentence
+from .panel import agency_name
+
+SCOPES = ("local", "regional", "national")
+STATUSES = ("completed", "in progress", "not started", "overdue")
+LIVE_DOCUMENT = ("This action plan is a live document: it is subject to change as outcomes are delivered, "
+                 "and {csp} will keep it under review until every action is complete.")
+
+
+def _rec_row(review: Review, rec: Recommendation) -> tuple:
+    return (rec.id, agency_name(review, rec.agency), rec.scope.capitalize(), rec.text, ", ".join(rec.tor))
+
+
+def recommendations(review: Review | None = None, by: Literal["scope", "agency"] = "scope") -> Markdown:
+    """The recommendations, grouped by scope (local, regional, national) or by agency."""
+    review = get_review(review)
+    if by not in ("scope", "agency"):
+        raise InputError(Problem("chapter cell", f"recommendations(by={by!r}) is not known", key="by",
+                                 fix="use by='scope' or by='agency'"))
+    if not review.recommendations:
+        return Markdown("The review makes no recommendations.")
+    if by == "scope":
+        groups = [(f"{scope.capitalize()} recommendations", [r for r in review.recommendations if r.scope == scope])
+                  for scope in SCOPES]
+    else:
+        order = list(dict.fromkeys(r.agency for r in review.recommendations))
+        groups = [(agency_name(review, a), [r for r in review.recommendations if r.agency == a]) for a in order]
+    blocks = []
+    for title, recs in groups:
+        if recs:
+            blocks += [f"**{escape(title)}**",
+                       pipe_table(["ID", "Agency", "Scope", "Recommendation", "ToR"],
+                                  [_rec_row(review, r) for r in recs], widths=[6, 18, 10, 54, 12])]
+    return Markdown(join_blocks(blocks))
+
+
+def progress_summary(actions: list[Action]) -> str:
+    """'14 actions: 3 completed, 8 in progress, 2 not started, 1 overdue.'"""
+    counts = Counter(a.status for a in actions)
+    parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
+    total = len(actions)
+    return f"Progress: {total} action{'s' if total != 1 else ''} — {', '.join(parts)}."
+
+
+def _recommendation_block(review: Review, rec: Recommendation) -> str:
+    lead = (f"**{escape(rec.id)}** ({rec.scope}; lead agency: {escape(agency_name(review, rec.agency))}). "
+            f"{sentence(rec.text)}")
+    actions = review.actions_for(rec.id)
+    if not actions:
+        return join_blocks([lead, "No action has been recorded for this recommendation yet."])
+    table = pipe_table(["Action", "Lead", "Milestones", "Target date", "Status"],
+                       [(a.action, a.lead, a.milestones, a.target_date.label, a.status.capitalize()) for a in actions],
+                       widths=[34, 18, 24, 12, 12])
+    updates = sorted({(u.date, u.text) for a in actions for u in a.updates})
+    blocks = [lead, table]
+    if updates:
+        blocks += ["Implementation updates:",
+                   bullet_list(f"{day_label(day)}: {sentence(text)}" for day, text in updates)]
+    return join_blocks(blocks)
+
+
+def action_plan(review: Review | None = None) -> Markdown:
+    """The action plan annex: the live-document statement, progress by status, then each recommendation's
+    actions (lead, milestones, target date, status) and dated implementation updates."""
+    review = get_review(review)
+    live = LIVE_DOCUMENT.format(csp=escape(review.metadata.csp))
+    blocks = [live, progress_summary(review.action_plan) if review.action_plan else "No actions recorded yet."]
+    blocks += [_recommendation_block(review, rec) for rec in review.recommendations]
+    return Markdown(join_blocks(blocks))

@@ -1,0 +1,206 @@
+"""DHR-A: anonymity — real names (private deny-list), identifying dates, addresses and numbers.
+
+The deny-list comes from ``--names FILE`` or ``$DHR_NAMES_FILE`` (one name a line, ``#`` comments).
+It must never live inside the project (DHR-A002). Matches never echo the name itself, so a CI log
+does not leak it either.
+"""
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from .findings import Finding
+from .workspace import Workspace
+
+NAMES_ENV = "DHR_NAMES_FILE"
+_DATA_SUFFIXES = {".csv", ".yml", ".yaml", ".md", ".txt", ".bib", ".qmd"}
+
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_DAY_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?,?\s+\d{{4}}\b"
+    rf"|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE)
+_IDENTIFYING_CONTEXT = re.compile(
+    r"sentenc\w*|trial|convict\w*|\bborn\b|birth\w*|\bd\.?o\.?b\b|\baged?\s+\d+|funeral|verdict|jury|"
+    r"\bdied\b|\bdeath\b|\bkilled\b|murder\w*|manslaughter|inquest|pleaded|plea\b",
+    re.IGNORECASE)
+_BIRTH = re.compile(r"\bdates?\s+of\s+birth\b|\bd\.o\.b\.?(?!\w)|\bDOB\b", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){1,3}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|"
+    r"Mews|Square|Walk|Parade|Rise|View|Row)\b")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)")
+_NHS_SPACED = re.compile(r"(?<![\d-])\d{3}[ -]\d{3}[ -]\d{4}(?![\d-])")
+_TEN_DIGITS = re.compile(r"(?<!\d)\d{10}(?!\d)")
+_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PUBLIC_EMAIL_DOMAINS = (".gov.uk",)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    start: int
+    end: int
+    message: str
+    suggestion: str
+
+
+def _nhs_checksum_ok(digits: str) -> bool:
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n\n", 0, start))
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n\n", end)) if i != -1]
+    return (left + 1 if left != -1 else 0), (min(right_candidates) if right_candidates else len(text))
+
+
+def scan_identifiers(text: str) -> Iterator[Hit]:
+    """Identifying details in text a reader sees (not names: see :class:`NameList`)."""
+    for match in _DAY_DATE.finditer(text):
+        lo, hi = _sentence_bounds(text, match.start(), match.end())
+        lo, hi = max(lo, match.start() - 80), min(hi, match.end() + 80)
+        context = _IDENTIFYING_CONTEXT.search(text, lo, hi)
+        if context:
+            yield Hit("DHR-A003", match.start(), match.end(),
+                      f"an exact date near '{context.group(0)}' could identify the people involved",
+                      "give the month and year only, or 'later in 2024'; never the day of death, trial or sentencing")
+    for match in _BIRTH.finditer(text):
+        yield Hit("DHR-A004", match.start(), match.end(), "a date of birth is mentioned",
+                  "give the person's age at the time instead")
+    for match in _ADDRESS.finditer(text):
+        yield Hit("DHR-A005", match.start(), match.end(), "looks like a street address",
+                  "describe the place generally ('her flat', 'a street near her home')")
+    for match in _POSTCODE.finditer(text):
+        yield Hit("DHR-A006", match.start(), match.end(), "looks like a UK postcode", "remove the postcode")
+    nhs_spans = []
+    for match in _NHS_SPACED.finditer(text):
+        nhs_spans.append(match.span())
+        yield Hit("DHR-A008", match.start(), match.end(), "looks like an NHS number", "remove the NHS number")
+    for match in _TEN_DIGITS.finditer(text):
+        if _nhs_checksum_ok(match.group(0)):
+            nhs_spans.append(match.span())
+            yield Hit("DHR-A008", match.start(), match.end(), "looks like an NHS number", "remove the NHS number")
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if 10 <= len(digits) <= 12 and not any(s < match.end() and e > match.start() for s, e in nhs_spans):
+            yield Hit("DHR-A007", match.start(), match.end(), "looks like a telephone number",
+                      "remove it (an organisation's public helpline may be suppressed with a reason)")
+    for match in _EMAIL.finditer(text):
+        if not match.group(0).lower().rstrip(".").endswith(_PUBLIC_EMAIL_DOMAINS):
+            yield Hit("DHR-A009", match.start(), match.end(), "looks like an e-mail address",
+                      "remove it, or give an organisation's public address")
+
+
+class NameList:
+    """The private deny-list as one compiled pattern: full names, and each name part of 3+ letters."""
+
+    def __init__(self, names: Iterable[str]):
+        tokens: set[str] = set()
+        for name in names:
+            name = " ".join(name.split())
+            if not name:
+                continue
+            tokens.add(name.lower())
+            tokens.update(part.lower() for part in re.split(r"[\s-]+", name)
+                          if len(re.sub(r"[^A-Za-z]", "", part)) >= 3)
+        self.count = len(tokens)
+        if not tokens:
+            self.pattern = None
+            return
+        alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+")
+                                for t in sorted(tokens, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?:['’]s)?(?![\w])", re.IGNORECASE)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        return self.pattern.finditer(text) if self.pattern else iter(())
+
+
+def names_path(names_file: Path | str | None) -> Path | None:
+    value = names_file or os.environ.get(NAMES_ENV)
+    return Path(value).expanduser() if value else None
+
+
+def load_names(names_file: Path | str | None) -> tuple[NameList, Path | None]:
+    """The deny-list (empty when none is given); a given file that is missing is bad input."""
+    path = names_path(names_file)
+    if path is None:
+        return NameList([]), None
+    if not path.is_file():
+        raise InputError(Problem(str(path), "the names file does not exist",
+                                 fix=f"pass --names with an existing file, or unset {NAMES_ENV}"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return NameList(line.split("#", 1)[0] for line in lines), path
+
+
+def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
+    index = bisect.bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1
+
+
+def name_findings(names: NameList, file: str, text: str) -> list[Finding]:
+    """Every deny-listed name in ``text`` (a whole file), located; the name itself is not echoed."""
+    if names.pattern is None:
+        return []
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    found = []
+    for match in names.finditer(text):
+        line, column = _line_col(starts, match.start())
+        found.append(Finding("DHR-A001", "error", file, line, column,
+                             f"a real name from the private names list ({len(match.group(0))} characters)",
+                             "use the pseudonym, or the person's role"))
+    return found
+
+
+def identifier_findings(file: str, text: str, locate, publish: bool, where: str = "") -> list[Finding]:
+    severity = "error" if publish else "warning"
+    return [Finding(hit.rule, severity, file, *locate(hit.start), hit.message + where, hit.suggestion)
+            for hit in scan_identifiers(text)]
+
+
+def _project_text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
+    for doc in ws.documents:
+        yield doc.file, "\n".join(doc.lines)
+    config = ws.root / "_quarto.yml"
+    yield "_quarto.yml", config.read_text(encoding="utf-8")
+    data = ws.root / "data"
+    for path in sorted(data.rglob("*")):
+        if path.is_file() and path.suffix.lower() in _DATA_SUFFIXES:
+            try:
+                yield ws.relpath(path), path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+
+
+def check_anonymity(ws: Workspace) -> list[Finding]:
+    names, path = load_names(ws.names_file)
+    found: list[Finding] = []
+    if path is not None:
+        try:
+            path.resolve().relative_to(ws.root)
+            found.append(Finding("DHR-A002", "error", ws.relpath(path), 1, 1,
+                                 "the private names file is inside the project, where it may be committed or shared",
+                                 "move it outside the project folder and pass it with --names or $DHR_NAMES_FILE"))
+        except ValueError:
+            pass
+        for file, text in _project_text_files(ws):
+            found += name_findings(names, file, text)
+    for doc in ws.documents:
+        for segment in doc.segments:
+            found += identifier_findings(doc.file, segment.text, segment.locate, ws.publish)
+    for item in ws.data_texts:
+        found += identifier_findings(item.file, item.text, lambda offset, line=item.line: (line, 1), ws.publish,
+                                     f" in {item.label}")
+    return found

@@ -1,0 +1,178 @@
+"""DHR-C: coverage — every involved agency, and every practice topic the review raises, reaches a
+recommendation (or a stated reason); every recommendation has a complete action-plan row."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..loading.csvio import read_table
+from ..model import Recommendation
+from .catalogue import load_rule_data
+from .findings import Finding
+from .structure import is_trivial, layout
+from .workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Event:
+    file: str
+    line: int
+    agency: str
+    agency_type: str
+    text: str
+
+
+def _words_pattern(words: list[str]) -> re.Pattern:
+    return re.compile(r"(?<![\w])(?:" + "|".join(words) + r")(?![\w])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Topics:
+    labels: dict[str, str]
+    keywords: dict[str, re.Pattern]
+    police: frozenset[str]
+    request: re.Pattern
+    bodies: re.Pattern
+    acknowledgement: re.Pattern
+
+
+@cache
+def topics() -> Topics:
+    data = load_rule_data("topics.yml")
+    entries = data["topics"]
+    return Topics({k: v["label"] for k, v in entries.items()},
+                  {k: _words_pattern(v["keywords"]) for k, v in entries.items()},
+                  frozenset(k for k, v in entries.items() if v.get("police")),
+                  _words_pattern(data["request_words"]), _words_pattern(data["requesting_bodies"]),
+                  _words_pattern(data["acknowledgement"]))
+
+
+def _events(ws: Workspace) -> list[Event]:
+    frame = ws.review.chronology
+    types = {a.id: a.type for a in ws.review.metadata.agencies}
+    lines: dict[str, dict[int, int]] = {}
+    events = []
+    for file, number, agency, text in zip(frame["file"], frame["row"], frame["agency"], frame["event"]):
+        if file not in lines:
+            table = read_table(ws.root / file, ws.root, [], required=(), optional=())
+            lines[file] = {row.number: row.line for row in table.rows} if table else {}
+        events.append(Event(file, lines[file].get(int(number), 1), agency, types.get(agency, "other"), str(text)))
+    events.sort(key=lambda e: (e.file, e.line))
+    return events
+
+
+def is_gp_request(event: Event) -> bool:
+    t = topics()
+    if event.agency_type == "gp":
+        return bool(t.bodies.search(event.text) and t.request.search(event.text))
+    return bool(t.keywords["gp-requests"].search(event.text) and t.request.search(event.text))
+
+
+def addresses(rec: Recommendation, topic: str) -> bool:
+    t = topics()
+    if topic in rec.topics:
+        return True
+    if topic == "gp-requests":
+        return bool(t.keywords[topic].search(rec.text) and t.request.search(rec.text))
+    return bool(t.keywords[topic].search(rec.text))
+
+
+def _analysis_text(ws: Workspace) -> list[tuple[str, int, str]]:
+    spec = next(s for s in layout()["sections"] if s["id"] == "analysis")
+    return [(doc.file, seg.line, seg.text) for doc, section in ws.find_sections(spec["synonyms"])
+            for seg in doc.segments_between(section.line, section.end_line)]
+
+
+def _reason(ws: Workspace, topic: str) -> bool:
+    return not is_trivial(ws.review.metadata.practice_topics.get(topic, ""), min_words=5)
+
+
+def check_topics(ws: Workspace) -> list[Finding]:
+    t = topics()
+    found: list[Finding] = []
+    events = _events(ws)
+    recs = ws.review.recommendations
+    types = {a.id: a.type for a in ws.review.metadata.agencies}
+    analysis = _analysis_text(ws)
+    for topic, label in t.labels.items():
+        if topic == "gp-requests":
+            raised = next(((e.file, e.line) for e in events if is_gp_request(e)), None)
+        else:
+            raised = next(((e.file, e.line) for e in events if t.keywords[topic].search(e.text)), None) or next(
+                ((file, line) for file, line, text in analysis if t.keywords[topic].search(text)), None)
+        if raised is None or _reason(ws, topic):
+            continue
+        if topic in t.police:
+            police_events = [e for e in events if e.agency_type == "police" and t.keywords[topic].search(e.text)]
+            police_recs = [r for r in recs if types.get(r.agency) == "police" and addresses(r, topic)]
+            if police_events and not police_recs:
+                event = police_events[0]
+                found.append(Finding("DHR-C003", "error", event.file, event.line, 1,
+                                     f"{label} arose in police contact ({len(police_events)} event(s)) but no police "
+                                     "recommendation addresses it",
+                                     f"add a recommendation for the police with topics '{topic}', or state why none "
+                                     f"is needed under practice_topics: {topic}: in review.yml"))
+                continue
+        if topic == "gp-requests":
+            gp_recs = [r for r in recs if addresses(r, topic)]
+            if not gp_recs:
+                found.append(Finding("DHR-C004", "error", raised[0], raised[1], 1,
+                                     "another agency asked primary care to act, but no recommendation addresses "
+                                     "how GP practices act on other agencies' requests",
+                                     "add a recommendation with topics 'gp-requests': robust processes to action "
+                                     "requests promptly, and to tell the referring agency when one cannot be met"))
+            elif not any(t.acknowledgement.search(r.text) for r in gp_recs):
+                rec = gp_recs[0]
+                found.append(Finding("DHR-C007", "warning", "data/recommendations.csv",
+                                     ws.csv_line("recommendations.csv", "id", rec.id), 1,
+                                     f"{rec.id} does not cover telling the referring agency when a requested action "
+                                     "cannot be met",
+                                     "include acknowledgement to referring agencies when an action cannot be completed"))
+            continue
+        if not any(addresses(r, topic) for r in recs):
+            found.append(Finding("DHR-C002", "warning", raised[0], raised[1], 1,
+                                 f"{label} is raised in the review but no recommendation addresses it",
+                                 f"add a recommendation with topics '{topic}', or state why none is needed under "
+                                 f"practice_topics: {topic}: in review.yml"))
+    return found
+
+
+def check_agencies(ws: Workspace) -> list[Finding]:
+    found: list[Finding] = []
+    with_recs = {r.agency for r in ws.review.recommendations}
+    for agency in ws.review.metadata.agencies:
+        if agency.involved and agency.id not in with_recs and is_trivial(agency.no_recommendation_reason, 5):
+            found.append(Finding("DHR-C001", "warning", "data/review.yml",
+                                 ws.yaml_line("review.yml", ("agencies", agency.id)), 1,
+                                 f"{agency.name} was involved but has no recommendation and no stated reason",
+                                 f"add a recommendation for '{agency.id}', or no_recommendation_reason: in review.yml"))
+    return found
+
+
+def check_action_plan(ws: Workspace) -> list[Finding]:
+    found: list[Finding] = []
+    for rec in ws.review.recommendations:
+        actions = ws.review.actions_for(rec.id)
+        if not actions:
+            found.append(Finding("DHR-C005", "error", "data/recommendations.csv",
+                                 ws.csv_line("recommendations.csv", "id", rec.id), 1,
+                                 f"{rec.id} has no row in the action plan",
+                                 "add a row to data/action_plan.csv: action, lead, milestones, target date, status"))
+            continue
+        line = ws.csv_line("action_plan.csv", "recommendation", rec.id)
+        for action in actions:
+            missing = [name for name in ("action", "lead", "milestones") if is_trivial(getattr(action, name), 1)]
+            if missing:
+                found.append(Finding("DHR-C006", "error", "data/action_plan.csv", line, 1,
+                                     f"the action-plan row for {rec.id} has no {', '.join(missing)}",
+                                     "fill in action, lead, milestones, target date and status"))
+            if action.status in ("in progress", "completed") and not action.updates:
+                found.append(Finding("DHR-C008", "info", "data/action_plan.csv", line, 1,
+                                     f"the action for {rec.id} is {action.status} but has no dated implementation update",
+                                     "add a row to data/action_updates.csv: recommendation, date, update"))
+    return found
+
+
+def check_coverage(ws: Workspace) -> list[Finding]:
+    return [*check_agencies(ws), *check_topics(ws), *check_action_plan(ws)]

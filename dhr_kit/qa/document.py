@@ -1,0 +1,359 @@
+"""A chapter as the checks see it: sections, lintable text with source positions, code-cell calls.
+
+Parsing uses markdown-it-py (CommonMark + tables + front matter). Pandoc fenced divs (``::: {.x}``)
+are found by a small line scanner first, because markdown-it's container plugin cannot nest divs
+with equal fence lengths the way pandoc does.
+
+Text given to the language rules (``prose``) skips: front matter, code (fences, indented code,
+inline code), block quotes, ``[quoted]{.quote}`` spans, ``::: {.family-quote}`` / ``{.quote}`` divs,
+HTML comments, link targets and attribute blocks. Masked characters become spaces, so an offset in
+a segment's text maps back to the exact line and column of the source.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+QUOTE_CLASSES = {"family-quote", "quote", "quotation", "family-words"}
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DIV_OPEN = re.compile(r"^ {0,3}(:{3,})\s*(\{[^}]*\}|[A-Za-z][\w-]*)\s*:*\s*$")
+_DIV_CLOSE = re.compile(r"^ {0,3}:{3,}\s*$")
+_CLASS = re.compile(r"\.([A-Za-z][\w-]*)")
+
+# Inline spans that are not prose: masked (replaced by spaces) before linting.
+_MASKS = re.compile(
+    r"<!--.*?-->"  # HTML comments
+    r"|(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`)"  # inline code
+    r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]\{[^}]*\.(?:quote|family-quote|quotation)\b[^}]*\}"  # [quoted]{.quote}
+    r"|\]\([^)]*\)"  # link / image targets
+    r"|\{\{<.*?>\}\}"  # shortcodes
+    r"|\{[#.][^}]*\}|\{[\w-]+=[^}]*\}"  # attribute blocks {#sec-x .unnumbered}
+    r"|<https?://[^>]*>|https?://\S+",  # URLs
+    re.DOTALL,
+)
+_INLINE_EXPR = re.compile(r"`\{(?:python|r)\}\s*([^`]+)`")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_SUPPRESS = re.compile(
+    r"^\s*dhr-disable\s+(?P<ids>DHR-[A-Z]\d{3}(?:\s*,\s*DHR-[A-Z]\d{3})*)\s*(?::\s*(?P<reason>.*?))?\s*$",
+    re.DOTALL)
+_HEADING_CLEAN = re.compile(r"\{[^}]*\}\s*$")
+_NUMBERING = re.compile(r"^(?:(?:section|chapter|annex|appendix)\s+)?(?:\d+(?:\.\d+)*|[a-z]\d*|[ivx]+)[.):]?\s+",
+                        re.IGNORECASE)
+
+
+def normalise_heading(text: str) -> str:
+    """'3.1 The Review Panel {#sec-panel}' -> 'review panel' (lower case, no numbering, no article)."""
+    text = _HEADING_CLEAN.sub("", text).strip()
+    text = re.sub(r"[*_`]", "", text)
+    text = _NUMBERING.sub("", text)
+    text = re.sub(r"[^\w'’\s/&-]", " ", text.lower()).replace("’", "'")
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^(?:the|a|an) ", "", text)
+
+
+@dataclass
+class Segment:
+    """A block of text (paragraph, heading, list item, table row) with masked non-prose parts."""
+
+    kind: str  # 'prose' | 'heading' | 'quote'
+    line: int  # first line, 1-based
+    text: str
+    end_line: int  # last line, 1-based
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        for match in re.finditer("\n", self.text):
+            starts.append(match.end())
+        return starts
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """(line, column), both 1-based, of an offset into ``text``."""
+        starts = self._line_starts
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:  # last start <= offset
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.line + lo, offset - starts[lo] + 1
+
+
+@dataclass
+class Call:
+    """A function call in a code cell (or inline expression), e.g. ``tor_analysis("ToR3")``."""
+
+    name: str
+    args: list[str]
+    line: int
+
+
+@dataclass
+class CodeCell:
+    line: int  # line of the opening fence
+    end_line: int
+    language: str
+    source: str
+    options: dict[str, str]
+    calls: list[Call]
+
+
+@dataclass
+class Section:
+    title: str
+    norm: str
+    level: int
+    line: int
+    end_line: int  # last line of the section (including subsections)
+    file: str
+
+
+@dataclass
+class Suppression:
+    line: int
+    column: int
+    rules: tuple[str, ...]
+    reason: str
+    first_line: int = 0  # lines covered
+    last_line: int = 0
+
+
+@dataclass
+class Document:
+    file: str  # relative to the project root, as the author sees it
+    lines: list[str]
+    appendix: bool = False
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    cells: list[CodeCell] = field(default_factory=list)
+    inline_calls: list[Call] = field(default_factory=list)
+    comments: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text)
+    suppressions: list[Suppression] = field(default_factory=list)
+
+    @property
+    def calls(self) -> list[Call]:
+        return [c for cell in self.cells for c in cell.calls] + self.inline_calls
+
+    def calls_between(self, first: int, last: int) -> list[Call]:
+        return [c for c in self.calls if first <= c.line <= last]
+
+    def segments_between(self, first: int, last: int, kinds: tuple[str, ...] = ("prose",)) -> list[Segment]:
+        return [s for s in self.segments if first <= s.line <= last and s.kind in kinds]
+
+    def words_between(self, first: int, last: int) -> int:
+        return sum(len(s.text.split()) for s in self.segments_between(first, last))
+
+    @property
+    def prose(self) -> list[Segment]:
+        return [s for s in self.segments if s.kind in ("prose", "heading")]
+
+    def suppressed(self, rule: str, line: int) -> bool:
+        return any(s.reason and rule in s.rules and s.first_line <= line <= s.last_line for s in self.suppressions)
+
+
+# --------------------------------------------------------------------------------------------------
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
+
+
+def _scan_divs(lines: list[str]) -> tuple[list[str], set[int]]:
+    """Blank pandoc fenced-div fence lines (so markdown-it sees their content) and return the 0-based
+    lines inside quote divs."""
+    out = list(lines)
+    quote_lines: set[int] = set()
+    stack: list[tuple[int, bool]] = []  # (open line, is quote)
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not line.strip().lstrip(fence[0]):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        if _DIV_CLOSE.match(line) and stack:
+            start, is_quote = stack.pop()
+            if is_quote:
+                quote_lines.update(range(start, i + 1))
+            out[i] = ""
+            continue
+        opened = _DIV_OPEN.match(line)
+        if opened:
+            classes = set(_CLASS.findall(opened.group(2))) if opened.group(2).startswith("{") \
+                else {opened.group(2)}
+            stack.append((i, bool(classes & QUOTE_CLASSES)))
+            out[i] = ""
+    return out, quote_lines
+
+
+def _mask(text: str) -> str:
+    return _MASKS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def _cell_options(source: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for line in source.splitlines():
+        if not line.startswith("#|"):
+            break
+        key, _, value = line[2:].partition(":")
+        options[key.strip()] = value.strip().strip("\"'")
+    return options
+
+
+def _calls(source: str, first_line: int) -> list[Call]:
+    """Calls in Python code; ``first_line`` is the file line of the code's first line."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        found = []
+        for number, line in enumerate(source.splitlines()):
+            for match in re.finditer(r"\b([A-Za-z_]\w*)\s*\(\s*(?:[\"']([^\"']*)[\"'])?", line):
+                found.append(Call(match[1], [match[2]] if match[2] else [], first_line + number))
+        return found
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if not name:
+                continue
+            values = [*node.args, *(k.value for k in node.keywords)]
+            args = [a.value for a in values if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            found.append(Call(name, args, first_line + node.lineno - 1))
+    found.sort(key=lambda c: c.line)
+    return found
+
+
+def notebook_to_text(raw: str) -> str:
+    """An .ipynb as qmd-like text (markdown cells as they are, code cells as ```{python} fences)."""
+    notebook = json.loads(raw)
+    parts = []
+    for cell in notebook.get("cells", []):
+        source = "".join(cell.get("source", []))
+        if cell.get("cell_type") == "code":
+            parts.append("```{python}\n" + source + "\n```")
+        elif cell.get("cell_type") in ("markdown", "raw"):
+            parts.append(source)
+    return "\n\n".join(parts) + "\n"
+
+
+def parse_document(text: str, file: str, *, appendix: bool = False) -> Document:
+    """Parse one chapter's source (or executed Markdown) into a :class:`Document`."""
+    lines = text.splitlines()
+    md_lines, quote_lines = _scan_divs(lines)
+    doc = Document(file=file, lines=lines, appendix=appendix)
+    tokens = _MD.parse("\n".join(md_lines) + "\n")
+    headings: list[tuple[int, int, str]] = []  # (line, level, text)
+    in_quote = 0
+    row_map: list[int] | None = None
+    heading_level = 0
+
+    def add_segment(kind: str, first: int, last: int) -> None:  # 0-based, last exclusive
+        raw = "\n".join(lines[first:last])
+        if kind == "prose" and first in quote_lines:
+            kind = "quote"
+        for match in _INLINE_EXPR.finditer(raw):
+            line = first + raw.count("\n", 0, match.start()) + 1
+            doc.inline_calls.extend(_calls(match.group(1).strip(), line))
+        for match in _COMMENT.finditer(raw):
+            before = raw[:match.start()]
+            line = first + before.count("\n") + 1
+            column = match.start() - (before.rfind("\n") + 1) + 1
+            doc.comments.append((line, column, match.group(1)))
+        doc.segments.append(Segment(kind, first + 1, _mask(raw), last))
+
+    for token in tokens:
+        kind = token.type
+        if kind == "front_matter":
+            try:
+                data = yaml.safe_load(token.content)
+            except yaml.YAMLError:
+                data = None
+            doc.front_matter = data if isinstance(data, dict) else {}
+            title = doc.front_matter.get("title")
+            if isinstance(title, str) and title.strip():
+                headings.append((1, 1, title.strip()))
+        elif kind == "blockquote_open":
+            in_quote += 1
+        elif kind == "blockquote_close":
+            in_quote -= 1
+        elif kind == "heading_open":
+            heading_level = int(token.tag[1:])
+        elif kind == "tr_open":
+            row_map = token.map
+        elif kind == "tr_close" and row_map:
+            add_segment("quote" if in_quote else "prose", row_map[0], row_map[1])
+            row_map = None
+        elif kind == "inline" and token.map and row_map is None:
+            first, last = token.map
+            if heading_level:
+                headings.append((first + 1, heading_level, token.content))
+                add_segment("quote" if in_quote else "heading", first, last)
+                heading_level = 0
+            else:
+                add_segment("quote" if in_quote else "prose", first, last)
+        elif kind in ("fence", "code_block") and token.map:
+            info = token.info.strip()
+            first, last = token.map
+            language = re.sub(r"[{}]", " ", info).split()[0].lower() if info else ""
+            source = token.content
+            is_cell = info.startswith("{")
+            calls = _calls(source, first + 2) if is_cell and language in ("python", "ipython") else []
+            doc.cells.append(CodeCell(first + 1, last, language, source,
+                                      _cell_options(source) if is_cell else {}, calls))
+        elif kind == "html_block" and token.map:
+            first, last = token.map
+            raw = "\n".join(lines[first:last])
+            for match in _COMMENT.finditer(raw):
+                before = raw[:match.start()]
+                doc.comments.append((first + before.count("\n") + 1,
+                                     match.start() - (before.rfind("\n") + 1) + 1, match.group(1)))
+            if not _COMMENT.fullmatch(raw.strip()):  # other raw HTML: still text a reader sees
+                add_segment("prose", first, last)
+
+    total = len(lines)
+    for index, (line, level, title) in enumerate(headings):
+        end = total
+        for later_line, later_level, _ in headings[index + 1:]:
+            if later_level <= level:
+                end = later_line - 1
+                break
+        doc.sections.append(Section(_HEADING_CLEAN.sub("", title).strip(), normalise_heading(title), level,
+                                    line, max(end, line), file))
+    _attach_suppressions(doc)
+    return doc
+
+
+def _attach_suppressions(doc: Document) -> None:
+    for line, column, text in doc.comments:
+        match = _SUPPRESS.match(text)
+        if not match:
+            continue
+        ids = tuple(re.split(r"\s*,\s*", match["ids"].strip()))
+        suppression = Suppression(line, column, ids, (match["reason"] or "").strip())
+        # the paragraph holding the comment (inline), else the next block after it
+        block = next((s for s in doc.segments if s.line <= line <= s.end_line and s.text.strip()), None) \
+            or next((s for s in doc.segments if s.line > line), None)
+        suppression.first_line = line
+        suppression.last_line = block.end_line if block else line
+        doc.suppressions.append(suppression)
+
+
+def load_document(path: Path, file: str, *, appendix: bool = False) -> Document:
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".ipynb":
+        raw = notebook_to_text(raw)
+    return parse_document(raw, file, appendix=appendix)

@@ -1,0 +1,73 @@
+"""DHR-E: evidence — research claims carry a citation; every citation key is in the bibliography."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from .catalogue import load_rule_data
+from .document import Segment
+from .findings import Finding
+from .language import _flexible_spaces
+from .workspace import Workspace
+
+# Pandoc citations: [@key], [see @key, p. 3], @key in text; not e-mail addresses or cross-references.
+_CITATION = re.compile(r"(?<![\w@.])-?@\{?([A-Za-z0-9_][\w:.#$%&\-+?<>~/]*?)\}?(?=[\s;,\].)]|$)")
+_CROSSREF = re.compile(r"^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|nte|wrn|tip|imp|cau)-")
+_BIB_ENTRY = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
+
+
+@cache
+def claims_pattern() -> re.Pattern:
+    claims = load_rule_data("evidence.yml")["claims"]
+    return re.compile("|".join(rf"(?<![\w-])(?:{_flexible_spaces(c)})(?!\w)" for c in claims), re.IGNORECASE)
+
+
+def citations(text: str) -> list[tuple[int, str]]:
+    """(offset, key) of each citation in text, cross-references excluded."""
+    return [(m.start(1) - 1, m.group(1).rstrip(".:")) for m in _CITATION.finditer(text)
+            if not _CROSSREF.match(m.group(1))]
+
+
+def bibliography_keys(paths: Iterable[Path]) -> set[str]:
+    keys: set[str] = set()
+    for path in paths:
+        if path.is_file() and path.suffix.lower() == ".bib":
+            for kind, key in _BIB_ENTRY.findall(path.read_text(encoding="utf-8", errors="replace")):
+                if kind.lower() not in ("comment", "string", "preamble"):
+                    keys.add(key)
+    return keys
+
+
+def claim_findings(file: str, segments: Iterable[Segment]) -> list[Finding]:
+    found = []
+    pattern = claims_pattern()
+    for segment in segments:
+        if citations(segment.text):
+            continue
+        for match in pattern.finditer(segment.text):
+            line, column = segment.locate(match.start())
+            found.append(Finding("DHR-E001", "warning", file, line, column,
+                                 f"the claim \"{' '.join(match.group(0).split())}\" has no citation",
+                                 "cite the research in the same paragraph, e.g. [@key], with the source in the "
+                                 "bibliography"))
+    return found
+
+
+def check_evidence(ws: Workspace) -> list[Finding]:
+    found: list[Finding] = []
+    keys = bibliography_keys(ws.project.bibliography)
+    for doc in ws.documents:
+        found += claim_findings(doc.file, [s for s in doc.segments if s.kind == "prose"])
+        for segment in doc.segments:
+            if segment.kind == "quote":
+                continue
+            for offset, key in citations(segment.text):
+                if key not in keys:
+                    line, column = segment.locate(offset)
+                    found.append(Finding("DHR-E002", "error", doc.file, line, column,
+                                         f"the citation @{key} is not in the bibliography",
+                                         "add the entry to the .bib file named under bibliography: in _quarto.yml, "
+                                         "or correct the key"))
+    return found

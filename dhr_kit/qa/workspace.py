@@ -1,0 +1,177 @@
+"""Everything one check run looks at, read once: project config, data, parsed chapters, data text."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..errors import relpath
+from ..loader import load_review
+from ..loading.csvio import read_table
+from ..loading.yamldoc import read_yaml_doc
+from ..model import Review
+from ..project import Project, load_project
+from .config import severity_overrides
+from .document import Document, Section, load_document
+
+
+@dataclass
+class DataText:
+    """Text from a data file that the helpers render into the report (e.g. a chronology event)."""
+
+    file: str
+    line: int
+    text: str
+    label: str  # what it is, e.g. "chronology event (row 12)"
+    quote: bool = False  # the family's own words: anonymity applies, language rules do not
+
+
+@dataclass
+class Workspace:
+    root: Path
+    project: Project
+    review: Review
+    documents: list[Document]
+    publish: bool = False
+    names_file: Path | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    # Sections ----------------------------------------------------------------------------------
+    def sections(self) -> list[tuple[Document, Section]]:
+        return [(doc, s) for doc in self.documents for s in doc.sections]
+
+    def find_sections(self, synonyms: list[str]) -> list[tuple[Document, Section]]:
+        """Sections whose normalised heading starts with one of the synonyms (whole words)."""
+        found = []
+        for doc, section in self.sections():
+            for synonym in synonyms:
+                if section.norm == synonym or section.norm.startswith(synonym + " "):
+                    found.append((doc, section))
+                    break
+        return found
+
+    @cached_property
+    def data_texts(self) -> list[DataText]:
+        return collect_data_texts(self.root)
+
+    # Locating data in its files ----------------------------------------------------------------
+    def yaml_line(self, name: str, key_path: tuple = ()) -> int:
+        """Line of a key in data/<name> (1 when the file or key is absent)."""
+        cache = self.__dict__.setdefault("_yaml_docs", {})
+        if name not in cache:
+            path = self.root / "data" / name
+            cache[name] = read_yaml_doc(path, self.root, []) if path.is_file() else None
+        doc = cache[name]
+        return (doc.line(key_path) or 1) if doc is not None and key_path else 1
+
+    def csv_line(self, name: str, column: str, value: str) -> int:
+        """Line of the first row of data/<name> whose ``column`` is ``value`` (1 when absent)."""
+        cache = self.__dict__.setdefault("_csv_tables", {})
+        if name not in cache:
+            path = self.root / "data" / name
+            cache[name] = read_table(path, self.root, [], required=(), optional=_TABLE_COLUMNS.get(name, ())) \
+                if path.is_file() else None
+        table = cache[name]
+        if table is not None:
+            for row in table.rows:
+                if str(row.values.get(column, "")).strip() == value:
+                    return row.line
+        return 1
+
+    def config_line(self, key: str) -> int:
+        """Line of a top-level-ish key (e.g. 'chapters', 'subtitle') in _quarto.yml (1 when absent)."""
+        for number, line in enumerate((self.root / "_quarto.yml").read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip().startswith(f"{key}:"):
+                return number
+        return 1
+
+    @property
+    def files(self) -> int:
+        return len(self.documents) + len(self.review.data_files)
+
+    def relpath(self, path: Path) -> str:
+        return relpath(path, self.root)
+
+
+def build_workspace(root: Path | str, *, publish: bool = False, names_file: Path | str | None = None) -> Workspace:
+    """Read the project; bad input (data, _quarto.yml, rule settings) raises InputError."""
+    root = Path(root).resolve()
+    project = load_project(root)
+    review = load_review(root)
+    documents = [load_document(ref.path, ref.rel, appendix=ref.appendix)
+                 for ref in project.chapters if ref.path.is_file()]
+    return Workspace(root, project, review, documents, publish=publish,
+                     names_file=Path(names_file) if names_file else None,
+                     overrides=severity_overrides(project.dhr))
+
+
+# Data text ---------------------------------------------------------------------------------------
+_TABLE_TEXT: dict[str, tuple[str, ...]] = {
+    "recommendations.csv": ("text",),
+    "action_plan.csv": ("action", "milestones"),
+    "action_updates.csv": ("update",),
+    "panel.csv": ("independence",),
+    "qa_tracker.csv": ("response",),
+}
+_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "chronology": ("date", "agency", "event", "source", "tor", "significance"),
+    "recommendations.csv": ("id", "agency", "scope", "tor", "topics", "text"),
+    "action_plan.csv": ("recommendation", "action", "lead", "milestones", "target_date", "status"),
+    "action_updates.csv": ("recommendation", "date", "update"),
+    "panel.csv": ("name", "role", "agency", "panel_role", "independence"),
+    "qa_tracker.csv": ("id", "point", "status", "response", "where"),
+}
+
+
+def _table_texts(path: Path, root: Path, columns: tuple[str, ...], known: tuple[str, ...],
+                 label: str) -> list[DataText]:
+    table = read_table(path, root, [], required=(), optional=known)
+    if table is None:
+        return []
+    return [DataText(table.file, row.line, str(row.values[c]), f"{label} (row {row.number}, {c})")
+            for row in table.rows for c in columns if str(row.values.get(c) or "").strip()]
+
+
+def _yaml_texts(path: Path, root: Path, keys: set[str], quote_keys: set[str] = frozenset()) -> list[DataText]:
+    doc = read_yaml_doc(path, root, [])
+    if doc is None:
+        return []
+    found: list[DataText] = []
+
+    def walk(node: Any, key_path: tuple) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*key_path, str(key)))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*key_path, index))
+        elif isinstance(node, str) and key_path and key_path[-1] in keys | quote_keys:
+            name = ".".join(str(p) for p in key_path)
+            found.append(DataText(doc.file, doc.line(key_path) or 1, node, name, quote=key_path[-1] in quote_keys))
+
+    walk(doc.data, ())
+    return found
+
+
+def collect_data_texts(root: Path) -> list[DataText]:
+    """The data text that helpers render, each with file and line (read fresh: the model keeps no lines)."""
+    data = root / "data"
+    texts: list[DataText] = []
+    chronology = [data / "chronology.csv"] if (data / "chronology.csv").is_file() else \
+        sorted(p for p in (data / "chronology").glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+    for path in chronology:
+        texts += _table_texts(path, root, ("event",), _TABLE_COLUMNS["chronology"], "chronology event")
+    for name, columns in _TABLE_TEXT.items():
+        if (data / name).is_file():
+            texts += _table_texts(data / name, root, columns, _TABLE_COLUMNS[name], name.removesuffix(".csv"))
+    yaml_keys = {
+        "protected_characteristics.yml": ({"reason", "analysis"}, set()),
+        "parallel_reviews.yml": ({"rationale", "outcome", "decision"}, set()),
+        "terms_of_reference.yml": ({"title", "text"}, set()),
+        "review.yml": ({"involvement", "independence", "background", "description", "title"}, {"tribute"}),
+    }
+    for name, (keys, quotes) in yaml_keys.items():
+        if (data / name).is_file():
+            texts += _yaml_texts(data / name, root, keys, quotes)
+    return texts

@@ -1,0 +1,141 @@
+"""The execution cache (`.dhr-cache/chapters/`): a chapter's cell outputs and what they depended on.
+
+An entry is valid when the chapter source, `_quarto.yml`, the dhr-kit version and the build mode
+(draft/publish) hash to the stored key AND every file/folder the kernel read still hashes the same.
+When the read-set is unknown, every file under `data/` counts as read (conservative).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".dhr-cache"
+FORMAT_VERSION = 1
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _listing_hash(path: Path) -> str:
+    return hashlib.sha256("\n".join(sorted(os.listdir(path))).encode()).hexdigest()
+
+
+class Hasher:
+    """Hashes project files once per build (many chapters read the same data)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._memo: dict[tuple[str, str], str] = {}
+
+    def file(self, rel: str) -> str:
+        if ("f", rel) not in self._memo:
+            path = self.root / rel
+            self._memo[("f", rel)] = sha256_file(path) if path.is_file() else "missing"
+        return self._memo[("f", rel)]
+
+    def folder(self, rel: str) -> str:
+        if ("d", rel) not in self._memo:
+            path = self.root / rel
+            self._memo[("d", rel)] = _listing_hash(path) if path.is_dir() else "missing"
+        return self._memo[("d", rel)]
+
+
+def _source_rel(rel: str) -> str:
+    """A compiled module `pkg/__pycache__/mod.cpython-311.pyc` stands for its source `pkg/mod.py`."""
+    parts = rel.split("/")
+    if len(parts) >= 2 and parts[-2] == "__pycache__" and parts[-1].endswith(".pyc"):
+        return "/".join(parts[:-2] + [parts[-1].split(".")[0] + ".py"])
+    return rel
+
+
+def normalise_read_set(rels: list[str], ignored_top: set[str]) -> list[str]:
+    """Drop reads of the cache, outputs and hidden folders; map .pyc files to their sources."""
+    keep = set()
+    for rel in rels:
+        rel = rel.replace(os.sep, "/")
+        top = rel.split("/", 1)[0]
+        if not rel or top in ignored_top or top.startswith("."):
+            continue
+        if "__pycache__" in rel.split("/") and not rel.endswith(".pyc"):
+            continue
+        keep.add(_source_rel(rel))
+    return sorted(keep)
+
+
+def fallback_read_set(root: Path) -> list[str]:
+    data = root / "data"
+    if not data.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in data.rglob("*") if p.is_file())
+
+
+@dataclass
+class CacheEntry:
+    key: str
+    outputs: list[list[dict[str, Any]]]
+    files: dict[str, str] = field(default_factory=dict)  # rel -> sha256
+    dirs: dict[str, str] = field(default_factory=dict)  # rel -> hash of the listing
+    seconds: float = 0.0
+
+
+class ChapterCache:
+    def __init__(self, root: Path):
+        self.root = root
+        self.folder = root / CACHE_DIR / "chapters"
+        self.hasher = Hasher(root)
+
+    def _path(self, rel: str) -> Path:
+        name = rel.replace("/", "__")
+        return self.folder / f"{name}.json"
+
+    def key(self, chapter_path: Path, *, publish: bool, version: str, extra: str = "") -> str:
+        digest = hashlib.sha256()
+        for part in (str(FORMAT_VERSION), version, "publish" if publish else "draft", extra,
+                     sha256_file(chapter_path), self.hasher.file("_quarto.yml")):
+            digest.update(part.encode() + b"\0")
+        return digest.hexdigest()
+
+    def load(self, rel: str) -> CacheEntry | None:
+        path = self._path(rel)
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return CacheEntry(**data)
+        except (ValueError, TypeError):
+            return None  # a damaged entry is simply re-executed
+
+    def is_fresh(self, entry: CacheEntry, key: str) -> bool:
+        if entry.key != key:
+            return False
+        return (all(self.hasher.file(rel) == h for rel, h in entry.files.items())
+                and all(self.hasher.folder(rel) == h for rel, h in entry.dirs.items()))
+
+    def store(self, rel: str, key: str, outputs: list[list[dict[str, Any]]], files: list[str],
+              dirs: list[str], seconds: float) -> CacheEntry:
+        entry = CacheEntry(key=key, outputs=outputs, seconds=seconds,
+                           files={f: self._fresh_file_hash(f) for f in files},
+                           dirs={d: self._fresh_folder_hash(d) for d in dirs})
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self._path(rel)
+        temp = target.with_suffix(".tmp")
+        temp.write_text(json.dumps(entry.__dict__), encoding="utf-8")
+        os.replace(temp, target)
+        return entry
+
+    def _fresh_file_hash(self, rel: str) -> str:
+        self.hasher._memo.pop(("f", rel), None)  # the kernel may have just written it
+        return self.hasher.file(rel)
+
+    def _fresh_folder_hash(self, rel: str) -> str:
+        self.hasher._memo.pop(("d", rel), None)
+        return self.hasher.folder(rel)

@@ -1,0 +1,353 @@
+"""The book pass over the pandoc AST: numbering, cross-references and image paths.
+
+Numbers are written into the text ("Figure 3.2: …", "[3.2]{.header-section-number} Title", headings
+marked `.unnumbered` so no writer numbers them twice), and `@fig-x`/`@tbl-x`/`@sec-x` (pandoc reads
+them as citations, as Quarto does) become links such as ``[Figure 3.2](#fig-x)``; HTML and PDF
+therefore agree. Appendices are lettered (Appendix A, B…). Other citations stay for citeproc.
+"""
+from __future__ import annotations
+
+import json
+import os
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import pypandoc
+
+from ..errors import Problem
+
+READ_FORMAT = "markdown"
+WRITE_FORMAT = "markdown-simple_tables-multiline_tables"
+KINDS = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
+TABLE_CAPTION_CLASS = "dhr-tbl-cap"
+
+
+@dataclass
+class SourceChapter:
+    rel: str  # relative to the project root
+    markdown: str  # executed Markdown, image paths relative to the chapter's folder
+    appendix: bool = False
+    title: str = ""  # front matter title, used when the body has no level-1 heading
+
+
+@dataclass
+class NumberedChapter:
+    rel: str
+    markdown: str
+    title: str  # plain text of the first level-1 heading, without its number
+    number: str | None  # "3", "A", or None when unnumbered
+
+
+@dataclass
+class _Target:
+    kind: str  # fig | tbl | sec
+    number: str | None
+    text: str  # link text when unnumbered
+
+
+@dataclass
+class _State:
+    number_sections: bool
+    number_depth: int
+    targets: dict[str, _Target] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ---- small AST helpers -------------------------------------------------------------------------
+
+def _str_inlines(text: str) -> list[dict]:
+    inlines: list[dict] = []
+    for index, word in enumerate(text.split()):
+        if index:
+            inlines.append({"t": "Space"})
+        inlines.append({"t": "Str", "c": word})
+    return inlines
+
+
+def stringify(node: Any) -> str:
+    if isinstance(node, list):
+        return "".join(stringify(n) for n in node)
+    if not isinstance(node, dict):
+        return ""
+    kind = node.get("t")
+    if kind == "Str":
+        return node["c"]
+    if kind in {"Space", "SoftBreak", "LineBreak"}:
+        return " "
+    if kind in {"Code", "Math"}:
+        return node["c"][-1]
+    if kind in {"Link", "Image", "Span", "Cite"}:
+        return stringify(node["c"][-2] if kind in {"Link", "Image"} else node["c"][-1])
+    content = node.get("c")
+    return stringify(content) if isinstance(content, list) else ""
+
+
+def _walk(node: Any) -> Iterator[dict]:
+    """Every AST element (dict with "t"), depth first, in document order."""
+    if isinstance(node, dict):
+        if "t" in node:
+            yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+def _attr(node: dict) -> list | None:
+    kind, content = node["t"], node.get("c")
+    if kind in {"Header"}:
+        return content[1]
+    if kind in {"Figure", "Table", "Div", "CodeBlock", "Span"}:
+        return content[0]
+    if kind in {"Image", "Link"}:
+        return content[0]
+    return None
+
+
+def _prefix_caption_blocks(blocks: list[dict], label: str) -> list[dict]:
+    prefix = _str_inlines(label + ":") + [{"t": "Space"}]
+    if blocks and blocks[0]["t"] in {"Plain", "Para"}:
+        blocks[0]["c"] = prefix + blocks[0]["c"]
+        return blocks
+    return [{"t": "Plain", "c": _str_inlines(label)}] + blocks
+
+
+# ---- numbering --------------------------------------------------------------------------------
+
+def _letter(index: int) -> str:
+    letters = string.ascii_uppercase
+    return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]
+
+
+class _ChapterNumberer:
+    def __init__(self, state: _State, chapter_number: str | None, loose_counter: list[int], rel: str):
+        self.state, self.rel = state, rel
+        self.chapter_number = chapter_number
+        self.section_counters: list[int] = []
+        self.counts = {"fig": 0, "tbl": 0}
+        self.loose_counter = loose_counter  # figures/tables in unnumbered chapters: one book-wide count
+        self.first_h1_seen = False
+
+    def next_number(self, kind: str) -> str:
+        if self.chapter_number:
+            self.counts[kind] += 1
+            return f"{self.chapter_number}.{self.counts[kind]}"
+        self.loose_counter[0 if kind == "fig" else 1] += 1
+        return str(self.loose_counter[0 if kind == "fig" else 1])
+
+    def register(self, ident: str, kind: str, number: str | None, text: str) -> None:
+        if not ident:
+            return
+        if ident in self.state.targets:
+            self.state.problems.append(Problem(self.rel, f"the label #{ident} is used twice",
+                                               fix="give each figure, table and section its own label"))
+        self.state.targets[ident] = _Target(kind, number, text)
+
+    def header(self, node: dict, appendix: bool) -> None:
+        level, attr, inlines = node["c"]
+        ident, classes, _ = attr
+        text = stringify(inlines)
+        unnumbered = "unnumbered" in classes or "-" in classes
+        number: str | None = None
+        if level == 1 and not self.first_h1_seen:
+            self.first_h1_seen = True
+            number = None if unnumbered else self.chapter_number
+            kind_word = "Appendix" if appendix else "Chapter"
+            self.register(ident, "sec", f"{kind_word} {number}" if number else None, text)
+        else:
+            depth = level - 1
+            if unnumbered or not self.chapter_number or not self.state.number_sections:
+                number = None
+            elif level <= self.state.number_depth:
+                self.section_counters = (self.section_counters + [0] * depth)[:depth]
+                self.section_counters[depth - 1] += 1
+                number = ".".join([self.chapter_number, *map(str, self.section_counters)])
+            self.register(ident, "sec", f"Section {number}" if number else None, text)
+        if "unnumbered" not in classes:
+            classes.append("unnumbered")
+        if number and self.state.number_sections:
+            shown = f"Appendix {number}" if (appendix and level == 1) else number
+            span = {"t": "Span", "c": [["", ["header-section-number"], []], _str_inlines(shown)]}
+            separator = [{"t": "Str", "c": ":"}] if (appendix and level == 1) else []
+            node["c"][2] = [span, *separator, {"t": "Space"}, *inlines]
+
+    def figure_block(self, node: dict) -> None:
+        attr, caption, body = node["c"]
+        if not attr[0].startswith("fig-"):
+            return
+        number = self.next_number("fig")
+        self.register(attr[0], "fig", f"Figure {number}", "")
+        caption[1] = _prefix_caption_blocks(caption[1], f"Figure {number}")
+        for image in (n for n in _walk(body) if n["t"] == "Image"):
+            image["c"][1] = [dict(i) for i in caption[1][0]["c"]] if caption[1] else []
+
+    def table(self, node: dict, ident: str, caption_inlines: list[dict] | None = None) -> None:
+        number = self.next_number("tbl")
+        self.register(ident, "tbl", f"Table {number}", "")
+        caption = node["c"][1]
+        if caption_inlines is not None and not caption[1]:
+            caption[1] = [{"t": "Plain", "c": caption_inlines}]
+        caption[1] = _prefix_caption_blocks(caption[1], f"Table {number}")
+
+    def table_div(self, node: dict) -> list[dict]:
+        """`::: {#tbl-x}` (a computed table): number it; the caption goes onto the table inside."""
+        attr, blocks = node["c"]
+        caption_inlines: list[dict] | None = None
+        kept = []
+        for block in blocks:
+            if block["t"] == "Div" and TABLE_CAPTION_CLASS in block["c"][0][1]:
+                paras = [b for b in block["c"][1] if b["t"] in {"Para", "Plain"}]
+                caption_inlines = paras[0]["c"] if paras else []
+            else:
+                kept.append(block)
+        tables = [b for b in kept if b["t"] == "Table"]
+        if len(kept) == 1 and tables:
+            tables[0]["c"][0][0] = attr[0]
+            self.table(tables[0], attr[0], caption_inlines)
+            return kept
+        number = self.next_number("tbl")
+        self.register(attr[0], "tbl", f"Table {number}", "")
+        label = _str_inlines(f"Table {number}:") + [{"t": "Space"}] + (caption_inlines or [])
+        node["c"][1] = [{"t": "Para", "c": label}] + kept
+        return [node]
+
+
+def _number_blocks(blocks: list[dict], numberer: _ChapterNumberer, appendix: bool) -> list[dict]:
+    result: list[dict] = []
+    for block in blocks:
+        kind = block["t"]
+        if kind == "Header":
+            numberer.header(block, appendix)
+        elif kind == "Figure":
+            numberer.figure_block(block)
+            result.append(block)
+            continue
+        elif kind == "Table" and block["c"][0][0].startswith("tbl-"):
+            numberer.table(block, block["c"][0][0])
+        elif kind == "Div" and block["c"][0][0].startswith("tbl-"):
+            result.extend(numberer.table_div(block))
+            continue
+        elif kind == "Div" and block["c"][0][0].startswith("fig-"):
+            number = numberer.next_number("fig")
+            numberer.register(block["c"][0][0], "fig", f"Figure {number}", "")
+            paras = [b for b in block["c"][1] if b["t"] in {"Para", "Plain"}]
+            if paras:
+                paras[-1]["c"] = _str_inlines(f"Figure {number}:") + [{"t": "Space"}] + paras[-1]["c"]
+        if kind in {"Div", "BlockQuote"}:
+            inner = block["c"][1] if kind == "Div" else block["c"]
+            inner[:] = _number_blocks(inner, numberer, appendix)
+        result.append(block)
+    return result
+
+
+# ---- references and paths ---------------------------------------------------------------------
+
+def _resolve_cites(node: Any, state: _State, rel: str) -> None:
+    """Replace crossref citations in every inline list under ``node``."""
+    if isinstance(node, dict):
+        for value in node.values():
+            _resolve_cites(value, state, rel)
+        return
+    if not isinstance(node, list):
+        return
+    for index, item in enumerate(node):
+        if isinstance(item, dict) and item.get("t") == "Cite":
+            citations = item["c"][0]
+            if citations and all(c["citationId"].split("-", 1)[0].lower() in KINDS for c in citations):
+                node[index] = {"t": "Span", "c": [["", ["crossref"], []],
+                                                  _cite_links(citations, state, rel)]}
+                continue
+        _resolve_cites(item, state, rel)
+
+
+def _cite_links(citations: list[dict], state: _State, rel: str) -> list[dict]:
+    inlines: list[dict] = []
+    for index, citation in enumerate(citations):
+        if index:
+            inlines += [{"t": "Str", "c": ","}, {"t": "Space"}]
+        ident = citation["citationId"]
+        key = ident[0].lower() + ident[1:]
+        target = state.targets.get(key)
+        if citation["citationPrefix"]:
+            inlines += citation["citationPrefix"] + [{"t": "Space"}]
+        if target is None:
+            state.problems.append(Problem(rel, f"cross-reference @{ident} points to no figure, table or section",
+                                          fix=f"add the label #{key} to its target, or correct the reference"))
+            inlines.append({"t": "Strong", "c": [{"t": "Str", "c": f"?@{ident}"}]})
+        else:
+            text = target.number or target.text or key
+            inlines.append({"t": "Link", "c": [["", [], []], _str_inlines(text), ["#" + key, ""]]})
+        if citation["citationSuffix"]:
+            inlines += citation["citationSuffix"]
+    return inlines
+
+
+def _rewrite_images(blocks: list[dict], chapter_dir: Path, root: Path, rel: str, problems: list[Problem]) -> None:
+    for node in _walk(blocks):
+        if node["t"] != "Image":
+            continue
+        target = node["c"][2]
+        url = target[0]
+        if not url or "://" in url or url.startswith(("data:", "#")):
+            continue
+        path = Path(url) if os.path.isabs(url) else (chapter_dir / url)
+        absolute = Path(os.path.normpath(path))
+        try:
+            target[0] = absolute.relative_to(root).as_posix()
+        except ValueError:
+            problems.append(Problem(rel, f"image {url} is outside the review project",
+                                    fix="keep figures inside the project folder and use relative paths"))
+            target[0] = Path(url).name
+
+
+# ---- pandoc I/O --------------------------------------------------------------------------------
+
+def _to_ast(markdown: str) -> dict:
+    return json.loads(pypandoc.convert_text(markdown, "json", format=READ_FORMAT))
+
+
+def _to_markdown(doc: dict) -> str:
+    return pypandoc.convert_text(json.dumps(doc), WRITE_FORMAT, format="json",
+                                 extra_args=["--wrap=preserve"])
+
+
+def number_book(chapters: list[SourceChapter], root: Path, *, number_sections: bool = True,
+                number_depth: int = 6) -> tuple[list[NumberedChapter], list[Problem]]:
+    """Number every chapter, section, figure and table of the book; resolve cross-references."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = root.resolve()
+    state = _State(number_sections=number_sections, number_depth=number_depth)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        docs = list(pool.map(lambda c: _to_ast(c.markdown), chapters))
+    chapter_counter, appendix_counter, loose = 0, 0, [0, 0]
+    numbers: list[str | None] = []
+    titles: list[str] = []
+    for chapter, doc in zip(chapters, docs):
+        blocks = doc["blocks"]
+        first_h1 = next((b for b in blocks if b["t"] == "Header" and b["c"][0] == 1), None)
+        if first_h1 is None and chapter.title:
+            first_h1 = {"t": "Header", "c": [1, ["", [], []], _str_inlines(chapter.title)]}
+            blocks.insert(0, first_h1)
+        number: str | None = None
+        if first_h1 is not None and not ({"unnumbered", "-"} & set(first_h1["c"][1][1])):
+            if chapter.appendix:
+                number = _letter(appendix_counter)
+                appendix_counter += 1
+            elif number_sections:
+                chapter_counter += 1
+                number = str(chapter_counter)
+        titles.append(stringify(first_h1["c"][2]) if first_h1 else chapter.title)
+        numbers.append(number)
+        doc["blocks"] = _number_blocks(blocks, _ChapterNumberer(state, number, loose, chapter.rel), chapter.appendix)
+        _rewrite_images(doc["blocks"], (root / chapter.rel).parent, root, chapter.rel, state.problems)
+    for chapter, doc in zip(chapters, docs):
+        _resolve_cites(doc["blocks"], state, chapter.rel)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(pool.map(_to_markdown, docs))
+    result = [NumberedChapter(c.rel, text, title, number)
+              for c, text, title, number in zip(chapters, texts, titles, numbers)]
+    return result, state.problems

@@ -1,0 +1,286 @@
+"""HTML writer: a book site (``index.html`` = title block + first chapter, one page per chapter,
+contents sidebar, previous/next links), and optionally one self-contained ``<output_stem>.html``.
+
+Pandoc turns each page's blocks into an HTML fragment (citations by citeproc); dhr-kit's own template
+(templates/html/page.html, string.Template) wraps it. Nothing is loaded from another host: the
+stylesheet sits beside the pages (or inline), images are copied beside them (or embedded as data: URIs).
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import html
+import mimetypes
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+
+from ..paths import templates_dir
+from ..tools.pandoc import run_pandoc
+from .book import Book
+from .pandoc_book import (DRAFT_TEXT, Chapter, PandocBook, common_meta, filter_path, meta_bool, nocite,
+                          number_headings, parse_book, people, references_blocks, retarget_links,
+                          rewrite_images, shift_headings, walk, node_id)
+
+ASSETS_DIR = "assets"
+FIGURES_DIR = "figures"
+STYLESHEET = "dhr.css"
+
+
+@dataclass
+class Page:
+    filename: str
+    label: str  # as listed in the contents: "3 Analysis"
+    title: str  # plain chapter title, for <title>
+    blocks: list[dict]
+    group: str | None = None  # the part (or "Appendices") it is listed under
+    holds_references: bool = False
+    ids: set[str] = field(default_factory=set)
+
+
+def html_template() -> Template:
+    return Template((templates_dir() / "html" / "page.html").read_text(encoding="utf-8"))
+
+
+def stylesheet_text() -> str:
+    return (templates_dir() / "html" / STYLESHEET).read_text(encoding="utf-8")
+
+
+def write_html(book: Book, out_dir: Path, single_file: bool = False) -> list[Path]:
+    """Write the site into ``out_dir``; with ``single_file`` also ``<output_stem>.html``. Returns the files."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = _write_site(parse_book(book), out_dir)
+    if single_file:
+        written.append(_write_single_file(parse_book(book), out_dir / f"{book.output_stem}.html"))
+    return written
+
+
+# ---- the site --------------------------------------------------------------------------------------
+
+
+def _pages(pbook: PandocBook) -> list[Page]:
+    pages: list[Page] = []
+    needs_references = bool(pbook.cites and pbook.book.bibliography and not pbook.has_refs_div)
+
+    def add_references() -> None:
+        pages.append(Page("references.html", "References", "References", references_blocks(), None, True))
+
+    for index, chapter in enumerate(pbook.chapters):
+        if chapter.appendix and needs_references:
+            add_references()
+            needs_references = False
+        number_headings(chapter)
+        filename = "index.html" if index == 0 else f"{chapter.source.slug}.html"
+        group = "Appendices" if chapter.appendix else chapter.source.part
+        holds_refs = any(node_id(n) == "refs" for n in walk(chapter.blocks) if n.get("t") == "Div")
+        pages.append(Page(filename, chapter.label(), chapter.source.title, chapter.blocks, group, holds_refs))
+    if needs_references:
+        add_references()
+    if pages:
+        shift_headings(pages[0].blocks, 1)  # the report's title is the index page's only <h1>
+    for page in pages:
+        page.ids = {ident for node in walk(page.blocks) if (ident := node_id(node))}
+    return pages
+
+
+def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
+    book = pbook.book
+    pages = _pages(pbook)
+    page_of = {ident: page.filename for page in pages for ident in page.ids}
+    assets = out_dir / ASSETS_DIR
+    assets.mkdir(exist_ok=True)
+    shutil.copyfile(templates_dir() / "html" / STYLESHEET, assets / STYLESHEET)
+    copier = _FigureCopier(out_dir)
+    template = html_template()
+    written = [assets / STYLESHEET]
+    for index, page in enumerate(pages):
+        rewrite_images(pbook, page.blocks, copier)
+
+        def target(ident: str, here: Page = page) -> str | None:
+            if ident in here.ids:
+                return f"#{ident}"
+            return f"{page_of[ident]}#{ident}" if ident in page_of else None
+
+        retarget_links(page.blocks, target)
+        fragment = _to_html(pbook, page.blocks, references=page.holds_references)
+        text = template.substitute(
+            lang=html.escape(book.lang or "en-GB"),
+            page_title=html.escape(book.title if index == 0 else f"{page.label} — {book.title}"),
+            stylesheet=f'<link rel="stylesheet" href="{ASSETS_DIR}/{STYLESHEET}">',
+            home="index.html",
+            nav=_nav(pages, current=page),
+            title_block=_title_block(book) if index == 0 else "",
+            content=fragment,
+            pager=_pager(pages, index),
+            **_furniture(book),
+        )
+        path = out_dir / page.filename
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+class _FigureCopier:
+    def __init__(self, out_dir: Path):
+        self.out_dir, self.copied = out_dir, {}
+
+    def __call__(self, path: Path) -> str:
+        key = path.resolve()
+        if key not in self.copied:
+            name = f"{len(self.copied) + 1:03d}-{re.sub(r'[^A-Za-z0-9._-]', '_', path.name)}"
+            (self.out_dir / FIGURES_DIR).mkdir(exist_ok=True)
+            shutil.copyfile(path, self.out_dir / FIGURES_DIR / name)
+            self.copied[key] = f"{FIGURES_DIR}/{name}"
+        return self.copied[key]
+
+
+# ---- the single self-contained file ------------------------------------------------------------------
+
+
+def _write_single_file(pbook: PandocBook, path: Path) -> Path:
+    book = pbook.book
+    blocks: list[dict] = []
+    entries: list[tuple[str, str, str | None]] = []  # (label, anchor, group)
+    needs_references = bool(pbook.cites and pbook.book.bibliography and not pbook.has_refs_div)
+    for chapter in pbook.chapters:
+        if chapter.appendix and needs_references:
+            blocks += references_blocks()
+            entries.append(("References", "references", None))
+            needs_references = False
+        number_headings(chapter)
+        anchor = _first_heading_id(chapter) or f"chapter-{chapter.source.slug}"
+        if not _first_heading_id(chapter):
+            blocks.append({"t": "Div", "c": [[anchor, [], []], []]})
+        entries.append((chapter.label(), anchor, "Appendices" if chapter.appendix else chapter.source.part))
+        blocks += chapter.blocks
+    if needs_references:
+        blocks += references_blocks()
+        entries.append(("References", "references", None))
+    shift_headings(blocks, 1)
+    rewrite_images(pbook, blocks, _data_uri)
+    known = {ident for node in walk(blocks) if (ident := node_id(node))}
+    retarget_links(blocks, lambda ident: f"#{ident}" if ident in known else None)
+    fragment = _to_html(pbook, blocks, references=True)
+    text = html_template().substitute(
+        lang=html.escape(book.lang or "en-GB"),
+        page_title=html.escape(book.title),
+        stylesheet=f"<style>\n{stylesheet_text()}\n</style>",
+        home="#main",
+        nav=_nav_entries([(label, f"#{anchor}", group, False) for label, anchor, group in entries]),
+        title_block=_title_block(book),
+        content=fragment,
+        pager="",
+        **_furniture(book),
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _first_heading_id(chapter: Chapter) -> str:
+    return next((node["c"][1][0] for node in walk(chapter.blocks) if node.get("t") == "Header"), "")
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+# ---- pieces --------------------------------------------------------------------------------------
+
+
+def _to_html(pbook: PandocBook, blocks: list[dict], *, references: bool) -> str:
+    meta = common_meta(pbook)
+    if references:
+        meta["nocite"] = nocite(pbook)  # works cited on other pages are listed here too
+    else:
+        meta["suppress-bibliography"] = meta_bool(True)
+    fragment = run_pandoc(pbook.document(copy.deepcopy(blocks), meta), [
+        "--from", "json", "--to", "html5", "--wrap", "none", "--lua-filter", filter_path(),
+        *pbook.citeproc_args()])
+    return accessible_tables(fragment)
+
+
+def accessible_tables(fragment: str) -> str:
+    """Header cells get ``scope``: col in <thead>, row in <tbody> (pandoc writes none)."""
+    def scoped(match: re.Match, scope: str) -> str:
+        return re.sub(r"<th(?=[\s>])(?![^>]*\bscope=)", f'<th scope="{scope}"', match.group(0))
+
+    fragment = re.sub(r"<thead>.*?</thead>", lambda m: scoped(m, "col"), fragment, flags=re.S)
+    return re.sub(r"<tbody>.*?</tbody>", lambda m: scoped(m, "row"), fragment, flags=re.S)
+
+
+def _furniture(book: Book) -> dict[str, str]:
+    marking = html.escape(book.title_page.get("marking", ""))
+    footer_bits = [b for b in (book.title_page.get("csp", ""), book.title_page.get("date", "")) if b]
+    footer = "".join(f"<p>{html.escape(bit)}</p>" for bit in [book.title_page.get("marking", ""),
+                                                             " · ".join(footer_bits)] if bit)
+    return {
+        "draft_banner": "" if book.publish else f'<p class="draft-banner">{DRAFT_TEXT}</p>\n',
+        "site_title": html.escape(book.title),
+        "marking": marking,
+        "footer": footer or "<p>&nbsp;</p>",
+    }
+
+
+def _title_block(book: Book) -> str:
+    page = book.title_page
+    esc = html.escape
+    parts = ['<div class="title-block">']
+    if page.get("csp"):
+        parts.append(f'<p class="csp">{esc(page["csp"])}</p>')
+    parts.append(f'<h1 class="title">{esc(book.title)}</h1>')
+    if book.subtitle:
+        parts.append(f'<p class="subtitle">{esc(book.subtitle)}</p>')
+    if page.get("victim"):
+        died = f" {esc(page['died'])}" if page.get("died") else ""
+        parts.append(f'<p class="victim"><strong>{esc(page["victim"])}</strong>{died}</p>')
+    rows = [*people(page), ("Date", page.get("date", "")), ("Protective marking", page.get("marking", ""))]
+    items = "".join(f"<dt>{esc(role)}</dt><dd>{esc(name)}</dd>" for role, name in rows if name)
+    if items:
+        parts.append(f"<dl>{items}</dl>")
+    parts.append("</div>\n")
+    return "\n".join(parts)
+
+
+def _nav(pages: list[Page], current: Page) -> str:
+    return _nav_entries([(p.label, p.filename, p.group, p is current) for p in pages])
+
+
+def _nav_entries(entries: list[tuple[str, str, str | None, bool]]) -> str:
+    """The contents sidebar: chapters in order, those of a part (or the appendices) nested under it."""
+    lines = ['<nav class="sidebar" aria-label="Contents">', '<p class="sidebar-title">Contents</p>',
+             '<ul class="toc">']
+    group_open: str | None = None
+    for label, href, group, current in entries:
+        if group != group_open:
+            if group_open is not None:
+                lines.append("</ul></li>")
+            if group is not None:
+                lines.append(f'<li><span class="toc-group">{html.escape(group)}</span><ul>')
+            group_open = group
+        aria = ' aria-current="page"' if current else ""
+        lines.append(f'<li><a href="{html.escape(href)}"{aria}>{html.escape(label)}</a></li>')
+    if group_open is not None:
+        lines.append("</ul></li>")
+    lines += ["</ul>", "</nav>"]
+    return "\n".join(lines)
+
+
+def _pager(pages: list[Page], index: int) -> str:
+    links = []
+    if index > 0:
+        prev = pages[index - 1]
+        links.append(f'<a class="pager-prev" href="{prev.filename}" rel="prev">'
+                     f'<span class="pager-direction">Previous</span> '
+                     f'<span class="pager-chapter">{html.escape(prev.label)}</span></a>')
+    if index + 1 < len(pages):
+        nxt = pages[index + 1]
+        links.append(f'<a class="pager-next" href="{nxt.filename}" rel="next">'
+                     f'<span class="pager-direction">Next</span> '
+                     f'<span class="pager-chapter">{html.escape(nxt.label)}</span></a>')
+    if not links:
+        return ""
+    return '<nav class="pager" aria-label="Previous and next chapters">\n' + "\n".join(links) + "\n</nav>"

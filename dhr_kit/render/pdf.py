@@ -1,0 +1,162 @@
+"""PDF writer: book → pandoc (typst writer, dhr-kit template) → typst → tagged PDF/UA-1, A4.
+
+Typst compiles in a temporary folder that holds the .typ file and copies of the images (typst's root
+must contain every file it reads); nothing of that folder's path reaches the PDF.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from ..paths import templates_dir
+from ..tools.pandoc import run_pandoc
+from ..tools.typst import compile_pdf
+from .book import Book
+from .pandoc_book import (Chapter, PandocBook, common_meta, filter_path, image_alt, images, meta_bool,
+                          meta_list, meta_map, meta_raw, meta_string, parse_book, people, raw_block,
+                          references_blocks, retarget_links, rewrite_images)
+
+APPENDICES_START = "\n".join([
+    '#dhr-part("Appendices")',
+    "#counter(heading).update(0)",
+    "#set heading(numbering: dhr-appendix-numbering, supplement: [Appendix])",
+])
+
+
+def template_path() -> Path:
+    return templates_dir() / "typst" / "report.typ"
+
+
+def write_pdf(book: Book, out_path: Path) -> Path:
+    """The whole report: title page, contents, chapters (parts, lettered appendices), references."""
+    pbook = parse_book(book)
+    return _write(pbook, out_path, title=book.title, subtitle=book.subtitle, toc=True)
+
+
+def write_executive_summary_pdf(book: Book, out_path: Path) -> Path:
+    """``executive-summary.pdf``: the title page and the executive summary chapter alone."""
+    summary = [chapter for chapter in book.chapters if chapter.executive_summary]
+    if not summary:
+        raise InputError(Problem("_quarto.yml", "the review has no executive summary chapter",
+                                 "name it under `dhr: executive-summary:` (e.g. chapters/executive-summary.qmd)",
+                                 key="dhr.executive-summary"))
+    pbook = parse_book(dataclasses.replace(book, chapters=summary))
+    return _write(pbook, out_path, title=book.title, subtitle="Executive summary", toc=False)
+
+
+def _write(pbook: PandocBook, out_path: Path, *, title: str, subtitle: str, toc: bool) -> Path:
+    _check_alt_text(pbook)
+    out_path = Path(out_path)
+    with tempfile.TemporaryDirectory(prefix="dhr-typst-") as tmp:
+        workdir = Path(tmp)
+        blocks = _body(pbook)
+        rewrite_images(pbook, blocks, _Copier(workdir))
+        meta = _metadata(pbook, title=title, subtitle=subtitle, toc=toc)
+        source = run_pandoc(pbook.document(blocks, meta), [
+            "--from", "json", "--to", "typst", "--template", template_path(),
+            "--lua-filter", filter_path(), *pbook.citeproc_args()], cwd=workdir)
+        (workdir / "report.typ").write_text(source, encoding="utf-8")
+        compile_pdf(workdir / "report.typ", workdir / "report.pdf", root=workdir)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(workdir / "report.pdf", out_path)  # only now: a failed build leaves the old PDF
+    return out_path
+
+
+def _body(pbook: PandocBook) -> list[dict]:
+    """All chapters in order, with part pages, the appendices' switch to letters, and references."""
+    blocks: list[dict] = []
+    needs_references = bool(pbook.cites and pbook.book.bibliography and not pbook.has_refs_div)
+    part = None
+    in_appendices = False
+    for chapter in pbook.chapters:
+        if chapter.appendix and not in_appendices:
+            if needs_references:
+                blocks += references_blocks()
+                needs_references = False
+            blocks.append(raw_block("typst", APPENDICES_START))
+            in_appendices = True
+        elif not chapter.appendix and chapter.source.part and chapter.source.part != part:
+            blocks.append(raw_block("typst", f"#dhr-part({typst_string(chapter.source.part)})"))
+        part = chapter.source.part
+        blocks += chapter.blocks
+    if needs_references:
+        blocks += references_blocks()
+    known = {ident for chapter in pbook.chapters for ident in chapter.ids()} | {"refs", "references"}
+    retarget_links(blocks, lambda target: f"#{target}" if target in known else None)
+    return blocks
+
+
+def _check_alt_text(pbook: PandocBook) -> None:
+    """PDF/UA-1 needs alt text on every image: say which, in the author's terms, before typst fails."""
+    problems = [Problem(chapter.source.rel, f"figure has no alt text: {node['c'][2][0]}",
+                        'add fig-alt="…" to the image (or alt= to the chart helper)')
+                for chapter in pbook.chapters for node in images(chapter.blocks) if not image_alt(node)]
+    if problems:
+        raise InputError(problems)
+
+
+class _Copier:
+    """Copies each image into typst's root once; returns its path relative to that root."""
+
+    def __init__(self, root: Path):
+        self.root, self.copied = root, {}
+
+    def __call__(self, path: Path) -> str:
+        key = path.resolve()
+        if key not in self.copied:
+            target = Path("images") / f"{len(self.copied) + 1:03d}-{_safe_name(path.name)}"
+            (self.root / target).parent.mkdir(exist_ok=True)
+            shutil.copyfile(path, self.root / target)
+            self.copied[key] = target.as_posix()
+        return self.copied[key]
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+def typst_string(text: str) -> str:
+    """A typst string literal (typst accepts JSON's escapes except \\uXXXX, so drop control characters)."""
+    return json.dumps(re.sub(r"[\x00-\x1f\x7f]", " ", text), ensure_ascii=False)
+
+
+def _language(code: str) -> tuple[str, str]:
+    match = re.fullmatch(r"([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{2}))?", (code or "").strip())
+    if not match:
+        return "en", "GB"
+    return match.group(1).lower(), (match.group(2) or "").upper()
+
+
+def _metadata(pbook: PandocBook, *, title: str, subtitle: str, toc: bool) -> dict:
+    book, page = pbook.book, pbook.book.title_page
+    lang, region = _language(book.lang)
+    meta = common_meta(pbook)
+    meta.update({
+        "title": meta_string(title),
+        "running-title": meta_string(f"{title}: {subtitle}" if subtitle and not toc else title),
+        "lang-code": meta_string(lang),
+        "draft": meta_bool(not book.publish),
+        "toc": meta_bool(toc),
+        "people": meta_list([meta_map({"role": meta_string(role), "name": meta_string(name)})
+                             for role, name in people(page)]),
+    })
+    meta.pop("subtitle", None)
+    if subtitle:
+        meta["subtitle"] = meta_string(subtitle)
+    if region:
+        meta["region"] = meta_string(region)
+    for key in ("csp", "victim", "died", "date", "marking"):
+        if page.get(key):
+            meta[key] = meta_string(str(page[key]))
+    author = page.get("author") or page.get("chair") or page.get("csp")
+    if author:
+        meta["doc-author"] = meta_raw("typst", typst_string(str(author)))
+    return meta
+
+
+__all__ = ["write_pdf", "write_executive_summary_pdf"]

@@ -1,0 +1,329 @@
+"""`render()`: load the project → QA gate → execute (cached) → assemble the Book → writers →
+publication checks → swap the output folder in. Any failure leaves the previous outputs untouched."""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import BuildError, InputError, Problem
+from ..project import Project, load_project
+from .assemble import chapter_markdown
+from .book import Book, BookChapter
+from .cache import CACHE_DIR, ChapterCache, fallback_read_set, normalise_read_set
+from .crossref import SourceChapter, number_book
+from .execute import execute_chapter
+from .notebook import parse_chapter
+from .outputs import OutputStamp, staging_dir, swap_in, tree_digest
+from .progress import Progress
+from .qmd import Chapter
+
+FORMATS = ("html", "pdf", "docx")
+TARGETS = (*FORMATS, "all", "markdown")  # "markdown": the assembled book's Markdown (debugging, tests)
+PARALLEL_KERNELS = 2
+
+
+@dataclass
+class RenderResult:
+    engine: str
+    output_dir: Path
+    outputs: list[Path] = field(default_factory=list)
+    kernels_started: int = 0
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    chapter_seconds: dict[str, float] = field(default_factory=dict)
+    writers_skipped: bool = False  # outputs were already up to date
+    warnings: list[str] = field(default_factory=list)
+    book: Book | None = None
+    seconds: float = 0.0
+
+
+def _qa():
+    """dhr_kit.qa, or None while it is not importable (the only place that guard lives)."""
+    try:
+        from .. import qa
+    except ImportError:
+        return None
+    return qa if hasattr(qa, "check") else None
+
+
+def _stop_on_findings(result: Any, stage: str) -> None:
+    errors = list(getattr(result, "errors", []) or [])
+    if not errors:
+        return
+    lines = [f"{f.file}:{f.line or 0}:{getattr(f, 'column', 0) or 0}: {f.severity} {f.rule} {f.message}"
+             for f in errors]
+    raise BuildError(f"{len(errors)} QA error{'s' if len(errors) != 1 else ''} {stage}; nothing was rendered:\n  "
+                     + "\n  ".join(lines) + "\n  fix: correct them (see `dhr check`), then render again")
+
+
+def _selected_formats(to: str) -> list[str]:
+    if to not in TARGETS:
+        raise InputError(Problem("dhr render", f"unknown output format {to!r}", fix=f"use one of {', '.join(TARGETS)}"))
+    return list(FORMATS) if to == "all" else [to]
+
+
+# ---- execution ----------------------------------------------------------------------------------
+
+@dataclass
+class _Executed:
+    chapter: Chapter
+    outputs: list[list[dict]]
+    seconds: float | None  # None: from the cache or stored notebook outputs
+
+
+def _parse_all(project: Project) -> list[Chapter]:
+    problems: list[Problem] = []
+    chapters = []
+    for ref in project.chapters:
+        try:
+            chapters.append(parse_chapter(ref.path, ref.rel))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return chapters
+
+
+def _stored_outputs_only(chapter: Chapter) -> bool:
+    """A notebook whose front matter says `execute: enabled: false` keeps its saved outputs (as Quarto)."""
+    execute = chapter.front_matter.get("execute") or {}
+    return chapter.path.suffix == ".ipynb" and execute.get("enabled") is False
+
+
+def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no_cache: bool,
+                 progress: Progress, result: RenderResult) -> list[_Executed]:
+    cache = ChapterCache(project.root)
+    ignored = {CACHE_DIR, project.output_dir.name}
+    plan: list[tuple[Chapter, str]] = []
+    done: dict[str, _Executed] = {}
+    for chapter in chapters:
+        if _stored_outputs_only(chapter):
+            done[chapter.rel] = _Executed(chapter, [c.outputs or [] for c in chapter.code_cells], None)
+            continue
+        if not chapter.code_cells:
+            done[chapter.rel] = _Executed(chapter, [], None)  # nothing to run: no kernel
+            continue
+        key = cache.key(chapter.path, publish=publish, version=__version__)
+        entry = None if no_cache else cache.load(chapter.rel)
+        frozen = project.freeze is True and entry is not None
+        if entry is not None and (frozen or cache.is_fresh(entry, key)):
+            done[chapter.rel] = _Executed(chapter, entry.outputs, None)
+        else:
+            plan.append((chapter, key))
+
+    def run(item: tuple[Chapter, str]) -> _Executed:
+        chapter, key = item
+        run_result = execute_chapter(chapter, project.root, publish=publish, project_execute=project.execute)
+        files = normalise_read_set(run_result.files, ignored) if run_result.files is not None \
+            else fallback_read_set(project.root)
+        dirs = normalise_read_set(run_result.dirs or [], ignored)
+        cache.store(chapter.rel, key, run_result.outputs, files, dirs, run_result.seconds)
+        progress.chapter(chapter.rel, run_result.seconds)
+        return _Executed(chapter, run_result.outputs, run_result.seconds)
+
+    for chapter in chapters:
+        if chapter.rel in done:
+            progress.chapter(chapter.rel, None)
+    if plan:
+        with ThreadPoolExecutor(max_workers=min(PARALLEL_KERNELS, len(plan))) as pool:
+            for executed in pool.map(run, plan):  # the first failure (in chapter order) is raised
+                done[executed.chapter.rel] = executed
+    result.kernels_started = len(plan)
+    result.executed = [c.rel for c, _ in plan]
+    result.cached = [c.rel for c in chapters if c.rel not in result.executed]
+    result.chapter_seconds = {rel: e.seconds for rel, e in done.items() if e.seconds is not None}
+    return [done[c.rel] for c in chapters]
+
+
+# ---- the book -----------------------------------------------------------------------------------
+
+def _title_page(project: Project) -> dict[str, str]:
+    fallback = {"csp": project.author, "title": project.title, "victim": "", "died": project.subtitle,
+                "chair": "", "author": project.author, "date": project.date, "marking": ""}
+    if not (project.root / "data" / "review.yml").is_file():
+        return fallback  # a project without case data (e.g. a plain Quarto book)
+    try:
+        from ..helpers import title_page_data
+        from ..loader import load_review
+    except ImportError:
+        return fallback
+    return {**fallback, **title_page_data(load_review(project.root))}
+
+
+def _numbered(project: Project, sources: list[SourceChapter]) -> tuple[list, list[Problem]]:
+    """The book pass (pandoc), cached by the digest of its input."""
+    payload = json.dumps([[s.rel, s.markdown, s.appendix, s.title] for s in sources]
+                         + [project.number_sections(), __version__])
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    path = project.root / CACHE_DIR / "book.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["digest"] == digest:
+            from .crossref import NumberedChapter
+            return [NumberedChapter(**c) for c in data["chapters"]], [Problem(**p) for p in data["problems"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    numbered, problems = number_book(sources, project.root, number_sections=project.number_sections())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"digest": digest, "chapters": [c.__dict__ for c in numbered],
+                                "problems": [p.__dict__ for p in problems]}), encoding="utf-8")
+    return numbered, problems
+
+
+def build_book(project: Project, executed: list[_Executed], *, publish: bool) -> tuple[Book, dict[str, str], list[Problem]]:
+    """Assemble the Book; also returns each chapter's executed Markdown (for QA) and problems found."""
+    sources: list[SourceChapter] = []
+    problems: list[Problem] = []
+    executed_md: dict[str, str] = {}
+    refs = {ref.rel: ref for ref in project.chapters}
+    for item in executed:
+        chapter = item.chapter
+        slug = Path(chapter.rel).stem
+        md = chapter_markdown(chapter, item.outputs, root=project.root, slug=slug, publish=publish,
+                              project_execute=project.execute)
+        problems.extend(md.problems)
+        executed_md[chapter.rel] = md.markdown
+        sources.append(SourceChapter(chapter.rel, md.markdown, refs[chapter.rel].appendix,
+                                     str(chapter.front_matter.get("title") or "")))
+    numbered, book_problems = _numbered(project, sources)
+    problems.extend(book_problems)
+    summary = project.executive_summary
+    chapters = [BookChapter(rel=n.rel, markdown=n.markdown, title=n.title, slug=Path(n.rel).stem,
+                            part=refs[n.rel].part, appendix=refs[n.rel].appendix,
+                            executive_summary=summary is not None and summary.rel == n.rel,
+                            front_matter=item.chapter.front_matter, number=n.number)
+                for n, item in zip(numbered, executed)]
+    book = Book(root=project.root, title=project.title, subtitle=project.subtitle, lang=project.lang,
+                chapters=chapters, title_page=_title_page(project), bibliography=project.bibliography,
+                csl=project.csl, publish=publish, output_stem=project.output_stem,
+                options={fmt: project.format_options(fmt) for fmt in ("html", "typst", "pdf", "docx")},
+                author=project.author, date=project.date)
+    return book, executed_md, problems
+
+
+# ---- writers ------------------------------------------------------------------------------------
+
+def _write_markdown(book: Book, out_dir: Path) -> list[Path]:
+    folder = out_dir / "markdown"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for chapter in book.chapters:
+        path = folder / f"{chapter.slug}.md"
+        path.write_text(chapter.markdown, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _write_outputs(book: Book, formats: list[str], out_dir: Path, single_file: bool) -> list[Path]:
+    written: list[Path] = []
+    for fmt in formats:
+        if fmt == "markdown":
+            written += _write_markdown(book, out_dir)
+        elif fmt == "html":
+            from .html import write_html
+            write_html(book, out_dir, single_file=single_file)
+            written.append(out_dir / "index.html")
+        elif fmt == "pdf":
+            from .pdf import write_executive_summary_pdf, write_pdf
+            write_pdf(book, out_dir / f"{book.output_stem}.pdf")
+            written.append(out_dir / f"{book.output_stem}.pdf")
+            if any(c.executive_summary for c in book.chapters):
+                write_executive_summary_pdf(book, out_dir / "executive-summary.pdf")
+                written.append(out_dir / "executive-summary.pdf")
+        elif fmt == "docx":
+            from .docx import write_docx
+            write_docx(book, out_dir / f"{book.output_stem}.docx")
+            written.append(out_dir / f"{book.output_stem}.docx")
+    return written
+
+
+def _output_stamp(book: Book, formats: list[str], single_file: bool) -> str:
+    from ..paths import templates_dir
+
+    package = Path(__file__).resolve().parent.parent
+    try:
+        templates = tree_digest(templates_dir())
+    except FileNotFoundError:
+        templates = ""
+    chapters = json.dumps([c.__dict__ for c in book.chapters], sort_keys=True, default=str)
+    meta = json.dumps({k: v for k, v in book.__dict__.items() if k != "chapters"}, sort_keys=True, default=str)
+    figures = tree_digest(book.root / CACHE_DIR / "figures")
+    return OutputStamp.digest(__version__, ",".join(formats), str(single_file), chapters, meta, templates,
+                              figures, tree_digest(package, "*.py"))
+
+
+# ---- the API ------------------------------------------------------------------------------------
+
+def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, strict: bool = False,
+           names_file: Path | str | None = None, engine: str = "auto", no_cache: bool = False,
+           single_file: bool = False, quiet: bool = False, progress: Progress | None = None) -> RenderResult:
+    """Render the review at ``root``; raises InputError/BuildError/ToolError and keeps old outputs on failure."""
+    started = time.perf_counter()
+    progress = progress or Progress(quiet=quiet)
+    project = load_project(root)
+    formats = _selected_formats(to)
+    from .engines import choose_engine, render_with_quarto
+
+    if choose_engine(engine) == "quarto":
+        result = render_with_quarto(project, formats, publish=publish, strict=strict, names_file=names_file,
+                                    no_cache=no_cache, gate=lambda: _check_sources(project, publish, strict, names_file))
+        result.seconds = time.perf_counter() - started
+        return result
+
+    chapters = _parse_all(project)  # bad input is reported before anything else runs
+    _check_sources(project, publish, strict, names_file)
+    result = RenderResult(engine="embedded", output_dir=project.output_dir)
+    executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
+    book, executed_md, problems = build_book(project, executed, publish=publish)
+    result.book = book
+    if problems and (publish or strict):
+        raise BuildError("the book cannot be published as it is:\n  " + "\n  ".join(map(str, problems)))
+    for problem in problems:
+        result.warnings.append(str(problem))
+        progress.warning(str(problem))
+    qa = _qa()
+    if qa is not None and hasattr(qa, "check_book"):
+        _stop_on_findings(qa.check_book(project.root, executed_md, publish=publish, strict=strict,
+                                        names_file=names_file), "in the executed chapters")
+
+    stamp_store = OutputStamp(project.root)
+    stamp = _output_stamp(book, formats, single_file)
+    if stamp_store.matches(stamp, project.output_dir):
+        result.writers_skipped = True
+        result.outputs = sorted(p for p in project.output_dir.rglob("*") if p.is_file())
+        _check_outputs(project, project.output_dir, publish, strict, names_file)
+    else:
+        stamp_store.clear()
+        with staging_dir(project.output_dir) as staging:
+            progress.step(f"writing {', '.join(formats)}")
+            written = _write_outputs(book, formats, staging, single_file)
+            _check_outputs(project, staging, publish, strict, names_file)
+            swap_in(staging, project.output_dir)
+        result.outputs = [project.output_dir / p.relative_to(staging) for p in written]
+        stamp_store.record(stamp, project.output_dir)
+    result.seconds = time.perf_counter() - started
+    summary = (f"dhr render: {len(chapters)} chapters ({len(result.executed)} executed, {len(result.cached)} cached)"
+               f" in {result.seconds:.1f} s → {project.output_dir.name}/"
+               + (" (outputs already up to date)" if result.writers_skipped else ""))
+    progress.done(summary)
+    return result
+
+
+def _check_sources(project: Project, publish: bool, strict: bool, names_file: Path | str | None) -> None:
+    qa = _qa()
+    if qa is not None:
+        _stop_on_findings(qa.check(project.root, publish=publish, strict=strict, names_file=names_file),
+                          "in the sources")
+
+
+def _check_outputs(project: Project, out_dir: Path, publish: bool, strict: bool, names_file: Path | str | None) -> None:
+    qa = _qa()
+    if qa is not None and hasattr(qa, "check_outputs"):
+        _stop_on_findings(qa.check_outputs(project.root, out_dir, publish=publish, strict=strict,
+                                           names_file=names_file), "in the rendered outputs")

@@ -1,0 +1,88 @@
+-- dhr-kit output writers' filter: callouts and image alt text, for typst, html and docx.
+-- Quarto-style callouts (::: {.callout-note} with an optional first heading or title="…")
+-- become a boxed block (typst), a div with role="note" and a title (html), or a quoted
+-- block with a bold title (docx). `fig-alt` becomes the image's alt text in every format.
+
+local KINDS = {
+  note = "Note", tip = "Tip", warning = "Warning", caution = "Caution", important = "Important",
+}
+
+local function callout_kind(div)
+  for _, class in ipairs(div.classes) do
+    local kind = class:match("^callout%-(%a+)$")
+    if kind and KINDS[kind] then return kind end
+  end
+  return nil
+end
+
+local function typst_string(text)
+  text = text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("[\r\n]+", " ")
+  return '"' .. text .. '"'
+end
+
+local function typst_inlines(inlines)
+  local out = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "typst")
+  return (out:gsub("%s+$", ""))
+end
+
+local function title_and_body(div, kind)
+  local body = div.content:clone()
+  local title = nil
+  if div.attributes["title"] then
+    local parsed = pandoc.read(div.attributes["title"], "markdown").blocks
+    title = parsed[1] and parsed[1].content or pandoc.Inlines(div.attributes["title"])
+  elseif body[1] and body[1].t == "Header" then
+    title = body[1].content
+    body:remove(1)
+  end
+  if title == nil or #title == 0 then title = pandoc.Inlines(KINDS[kind]) end
+  return title, body
+end
+
+function Div(div)
+  local kind = callout_kind(div)
+  if not kind then return nil end
+  local title, body = title_and_body(div, kind)
+  if FORMAT == "typst" then
+    local blocks = pandoc.Blocks({
+      pandoc.RawBlock("typst", "#dhr-callout(" .. typst_string(kind) .. ", [" .. typst_inlines(title) .. "])["),
+    })
+    blocks:extend(body)
+    blocks:insert(pandoc.RawBlock("typst", "]"))
+    return blocks
+  elseif FORMAT:match("html") then
+    local content = pandoc.Blocks({ pandoc.Div(pandoc.Plain(title), pandoc.Attr("", { "callout-title" })) })
+    content:extend(body)
+    return pandoc.Div(content, pandoc.Attr(div.identifier, { "callout", "callout-" .. kind }, { role = "note" }))
+  else
+    local content = pandoc.Blocks({ pandoc.Para({ pandoc.Strong(title) }) })
+    content:extend(body)
+    return pandoc.BlockQuote(content)
+  end
+end
+
+local function alt_text(img)
+  local alt = img.attributes["fig-alt"]
+  if alt == nil or alt == "" then alt = pandoc.utils.stringify(img.caption) end
+  return alt
+end
+
+function Image(img)
+  local alt = alt_text(img)
+  img.attributes["fig-alt"] = nil
+  if FORMAT == "typst" then
+    local out = typst_inlines({ img })
+    if alt ~= "" then
+      out = out:gsub('image%(("[^"]*")', function(path) return "image(" .. path .. ", alt: " .. typst_string(alt) end, 1)
+    end
+    return pandoc.RawInline("typst", out)
+  end
+  img.caption = pandoc.Inlines({ pandoc.Str(alt) })
+  return img
+end
+
+-- Filters run Div before Image is reached inside it only if traversal is typewise; make it explicit:
+return {
+  { Image = Image },
+  { Div = Div },
+}

@@ -1,0 +1,159 @@
+"""The HTML as a reader's browser sees it: real headless Chromium, axe-core, network log, navigation.
+
+Needs Debian `chromium` and npm `axe-core` (both installed by `scripts/dev test`). Screenshots of every
+page are kept under test-artifacts/screens/.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import REPO, need
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    need(CHROMIUM is not None, "Debian chromium is not installed")
+    need(AXE.is_file(), "npm axe-core is not installed (run `npm install`)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def site(rendered_example):
+    """The output folder served on loopback, as a council web server would serve it."""
+    out = rendered_example.output_dir
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", out
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+def _pages(out: Path) -> list[str]:
+    return sorted(p.name for p in out.glob("*.html"))
+
+
+def _open(browser, url: str):
+    """A page that records every request; returns (page, requests)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url, wait_until="load")
+    return page, requests
+
+
+def _axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
+            for v in result["violations"]]
+
+
+def _off_machine(requests: list[str], origin: str) -> list[str]:
+    host = urlparse(origin).netloc
+    return [u for u in requests if not u.startswith("data:") and urlparse(u).netloc not in ("", host)]
+
+
+def test_every_page_has_no_axe_violations_and_no_off_machine_requests(browser, site, artifacts_dir):
+    origin, out = site
+    pages = _pages(out)
+    assert "index.html" in pages and len(pages) >= 10, pages
+    (artifacts_dir / "screens").mkdir(exist_ok=True)
+    problems = {}
+    for name in pages:
+        page, requests = _open(browser, f"{origin}/{name}")
+        assert page.evaluate("document.documentElement.lang") == "en-GB", name
+        page.screenshot(path=str(artifacts_dir / "screens" / f"{Path(name).stem}.png"), full_page=True)
+        violations = _axe_violations(page)
+        leaked = _off_machine(requests, origin)
+        if violations or leaked:
+            problems[name] = {"axe": violations, "requests": leaked}
+        page.close()
+    assert not problems, problems
+
+
+def test_contents_navigation_reaches_every_chapter_in_order(browser, site):
+    origin, out = site
+    page, _ = _open(browser, f"{origin}/index.html")
+    nav_links = page.eval_on_selector_all("nav a[href$='.html']", "els => els.map(e => e.getAttribute('href'))")
+    chapter_pages = [p for p in _pages(out) if p != Path(next(out.glob('*.html'))).name or True]
+    linked = {Path(urlparse(h).path).name for h in nav_links}
+    missing = set(chapter_pages) - linked - _standalone_pages(out)
+    assert not missing, f"pages not reachable from the contents: {sorted(missing)}"
+
+    # Follow "next" from the first page to the last; "previous" must lead back the same way.
+    visited = ["index.html"]
+    while True:
+        nxt = page.query_selector("a[rel='next']")
+        if nxt is None:
+            break
+        nxt.click()
+        page.wait_for_load_state("load")
+        visited.append(Path(urlparse(page.url).path).name)
+        assert len(visited) <= len(chapter_pages) + 1, f"next links loop: {visited}"
+    assert len(visited) == len(set(visited)), visited
+    assert set(visited) >= set(chapter_pages) - _standalone_pages(out)
+    back = [visited[-1]]
+    while (prev := page.query_selector("a[rel='prev']")) is not None:
+        prev.click()
+        page.wait_for_load_state("load")
+        back.append(Path(urlparse(page.url).path).name)
+    assert back == list(reversed(visited))
+    page.close()
+
+
+def _standalone_pages(out: Path) -> set[str]:
+    """The single-file copy is not part of the site's navigation."""
+    return {p.name for p in out.glob("*.html") if "<nav" not in p.read_text(encoding="utf-8")[:200000]
+            or p.stat().st_size > 2_000_000}
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(browser, site):
+    origin, _ = site
+    page, _ = _open(browser, f"{origin}/index.html")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("({text: document.activeElement.textContent.trim(), href: document.activeElement.getAttribute('href')})")
+    assert "skip" in focused["text"].lower(), focused
+    assert focused["href"] and focused["href"].startswith("#")
+    assert page.query_selector(focused["href"]) is not None, "skip link target missing"
+    assert page.query_selector("main") is not None
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == focused["href"]
+    page.close()
+
+
+def test_single_file_html_is_self_contained_and_accessible(browser, rendered_example, artifacts_dir):
+    out = rendered_example.output_dir
+    singles = [p for p in out.glob("*.html") if p.name != "index.html" and p.stat().st_size > 0
+               and "<nav" in p.read_text(encoding="utf-8") and p.stem == rendered_example.book.output_stem]
+    assert singles, f"no single-file HTML named {rendered_example.book.output_stem}.html in {sorted(_pages(out))}"
+    page, requests = _open(browser, singles[0].as_uri())
+    assert [u for u in requests if u != singles[0].as_uri() and not u.startswith("data:")] == []
+    assert page.evaluate("document.documentElement.lang") == "en-GB"
+    page.screenshot(path=str(artifacts_dir / "single-file.png"), full_page=False)
+    assert _axe_violations(page) == []
+    page.close()

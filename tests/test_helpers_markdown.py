@@ -1,0 +1,51 @@
+"""Markdown building blocks: escaping data-driven text, pipe tables, the Markdown object."""
+from __future__ import annotations
+
+import pytest
+
+from dhr_kit.helpers.markdown import Markdown, Raw, callout, escape, escape_paragraphs, pipe_table, sentence
+
+ESCAPES = [
+    ("plain text, with commas.", "plain text, with commas."),
+    ("a|b", "a\\|b"),
+    ("*bold* and _under_", "\\*bold\\* and \\_under\\_"),
+    ("<b>tag</b>", "\\<b\\>tag\\</b\\>"),
+    ("see @fig-x and $5", "see \\@fig-x and \\$5"),
+    ("[link](x)", "\\[link\\](x)"),
+    ("1. not a list", "1\\. not a list"),
+    ("- not a bullet", "\\- not a bullet"),
+    ("# not a heading", "\\# not a heading"),
+    ("Anna's son\nlived with her", "Anna's son lived with her"),
+    ("back\\slash", "back\\\\slash"),
+]
+
+
+@pytest.mark.parametrize("text, expected", ESCAPES)
+def test_escape(text: str, expected: str) -> None:
+    assert escape(text) == expected
+
+
+def test_escape_paragraphs_keeps_blank_line_breaks() -> None:
+    assert escape_paragraphs("One *a*\nline.\n\n\nTwo.") == "One \\*a\\* line.\n\nTwo."
+
+
+def test_sentence_adds_a_full_stop_once() -> None:
+    assert sentence("Done") == "Done."
+    assert sentence("Done.") == "Done."
+    assert sentence("Why?") == "Why?"
+
+
+def test_pipe_table_escapes_cells_and_uses_widths() -> None:
+    table = pipe_table(["A", "B"], [("x|y", Raw("**bold**")), ("", "z")], widths=[4, 6])
+    assert table == "| A | B |\n|----|------|\n| x\\|y | **bold** |\n|   | z |"
+
+
+def test_pipe_table_caption() -> None:
+    assert pipe_table(["A"], [("1",)], caption="Cap_tion").endswith("\n\n: Cap\\_tion")
+
+
+def test_callout_and_markdown_object() -> None:
+    block = Markdown(callout("Body"))
+    assert block._repr_markdown_() == "::: {.callout-note}\nBody\n:::\n"
+    assert str(block) == block._repr_markdown_()
+    assert str(Markdown("a") + Markdown("b")) == "a\n\nb\n"

@@ -1,0 +1,179 @@
+"""Loading and validating data/: one fixture folder per bad input (tests/fixtures/loader/<case>/).
+
+A case folder holds ``data/`` files that replace those of ``_base/data`` (a small valid review),
+an optional ``remove.txt`` (base files to delete) and ``expected.txt``: one expected problem per line,
+``file|line-or-key|substring`` (``-`` when the problem has neither line nor key). The case must give
+exactly those problems; an empty expected.txt means the data must load.
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dhr_kit import InputError, Review, load_review
+from dhr_kit.cli import main
+from dhr_kit.errors import Problem
+
+FIXTURES = Path(__file__).parent / "fixtures" / "loader"
+BASE = FIXTURES / "_base" / "data"
+EXAMPLE = Path(__file__).resolve().parents[1]
+
+# Spreadsheets are generated (and regenerated when deleted) from these rows; dates are real Excel dates.
+XLSX_FIXTURES: dict[str, list[list[object]]] = {
+    "xlsx_missing_column/data/chronology/police.xlsx": [
+        ["date", "evnt", "source", "tor"],
+        [datetime(2022, 2, 14), "Officers attended a report of an argument.", "Police IMR 3.1", "ToR1"],
+    ],
+    "ok_per_agency/data/chronology/police.xlsx": [
+        ["date", "event", "source", "tor", "significance"],
+        [datetime(2022, 2, 14), "Officers attended a report of an argument.", "Police IMR 3.1", "ToR1;ToR2", "Key"],
+        ["2022-04", "A DASH risk assessment was recorded as standard.", 3.2, "ToR1", None],
+        [None, None, None, None, None],
+        [date(2020, 12, 1), "A neighbour called about shouting.", "Police IMR 3.0", None, "notable"],
+    ],
+}
+
+
+def _ensure_xlsx() -> None:
+    from openpyxl import Workbook
+
+    for rel, rows in XLSX_FIXTURES.items():
+        path = FIXTURES / rel
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+
+
+def make_project(case: str, tmp_path: Path) -> Path:
+    """A review project in tmp_path: the base data with the case's files laid over it."""
+    _ensure_xlsx()
+    root = tmp_path / case
+    shutil.copytree(BASE, root / "data")
+    case_dir = FIXTURES / case
+    remove = case_dir / "remove.txt"
+    for name in remove.read_text().split() if remove.exists() else []:
+        (root / "data" / name).unlink()
+    shutil.copytree(case_dir / "data", root / "data", dirs_exist_ok=True)
+    return root
+
+
+def expected_problems(case: str) -> list[tuple[str, str, str]]:
+    lines = (FIXTURES / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("|", 2)) for line in lines if line.strip()]  # type: ignore[misc]
+
+
+def matches(problem: Problem, file: str, where: str, text: str) -> bool:
+    located = (problem.line is None and problem.key is None) if where == "-" else \
+        where in (str(problem.line), problem.key)
+    return problem.file == file and located and text in str(problem)
+
+
+CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.txt").is_file())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_case(case: str, tmp_path: Path) -> None:
+    root = make_project(case, tmp_path)
+    expected = expected_problems(case)
+    if not expected:
+        assert isinstance(load_review(root), Review)
+        return
+    with pytest.raises(InputError) as info:
+        load_review(root)
+    problems = info.value.problems
+    report = "\n".join(map(str, problems))
+    for file, where, text in expected:
+        assert any(matches(p, file, where, text) for p in problems), f"missing {file}|{where}|{text} in:\n{report}"
+    assert len(problems) == len(expected), f"unexpected extra problems:\n{report}"
+
+
+def test_base_review_is_typed_and_traceable() -> None:
+    review = load_review(BASE.parent)
+    assert review.root == BASE.parent.resolve()
+    chron = review.chronology
+    assert list(chron.columns) == ["date", "date_precision", "agency", "event", "source", "tor", "significance",
+                                   "file", "row"]
+    # sorted by date; month-only dates on the 1st; empty significance is routine; multi-line fields kept
+    assert list(chron["date"]) == [pd.Timestamp(d) for d in ("2021-05-01", "2022-02-14", "2022-03-01", "2022-04-20")]
+    first = chron.iloc[0]
+    assert (first.date_precision, first.significance, first.row, first.file) == ("month", "routine", 2,
+                                                                                  "data/chronology.csv")
+    assert chron.iloc[1].tor == ["ToR1", "ToR2"]
+    assert chron.iloc[3].event == "A multi-line\nevent description."
+    assert chron.iloc[2].event == "Bea reported low mood, and was offered a review."
+    # enum cells are case-insensitive; updates attach to every action of their recommendation, by date
+    assert review.action_plan[0].status == "in progress"
+    for action in review.actions_for("R1"):
+        assert [(u.date, u.text) for u in action.updates] == [(date(2025, 2, 1), "Audit started."),
+                                                               (date(2025, 3, 10), "Audit completed.")]
+    assert review.actions_for("R2")[0].updates == []
+    assert review.recommendation("R1").topics == ["dash", "marac"]
+    assert set(review.protected_characteristics) == {
+        "age", "disability", "gender_reassignment", "marriage_and_civil_partnership", "pregnancy_and_maternity",
+        "race", "religion_or_belief", "sex", "sexual_orientation"}
+    assert review.metadata.death.label == "November 2023"
+    assert review.agencies["csp"].involved is False
+    assert review.panel[0].agency == "Independent"
+    assert review.data_files == sorted(review.data_files)
+    names = [p.name for p in review.data_files]
+    assert {"review.yml", "chronology.csv", "qa-letter.md", "action_updates.csv"} <= set(names)
+
+
+def test_data_folder_itself_may_be_given() -> None:
+    assert load_review(BASE).root == BASE.parent.resolve()
+
+
+def test_default_path_is_the_current_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DHR_PROJECT", raising=False)
+    monkeypatch.chdir(BASE.parent)
+    assert load_review().root == BASE.parent.resolve()
+
+
+def test_per_agency_files_are_merged(tmp_path: Path) -> None:
+    review = load_review(make_project("ok_per_agency", tmp_path))
+    chron = review.chronology
+    assert list(zip(chron["agency"], chron["date"].dt.strftime("%Y-%m-%d"), chron["date_precision"])) == [
+        ("police", "2020-12-01", "day"), ("gp", "2021-05-01", "month"),
+        ("police", "2022-02-14", "day"), ("police", "2022-04-01", "month")]
+    police_rows = chron[chron.agency == "police"]
+    assert set(police_rows["file"]) == {"data/chronology/police.xlsx"}
+    assert sorted(police_rows["row"]) == [1, 2, 3]  # data rows, counted without the blank one
+    assert chron.iloc[2].significance == "key" and chron.iloc[3].source == "3.2"
+
+
+def test_no_data_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no data/ folder"):
+        load_review(tmp_path)
+
+
+def test_problem_text_names_file_line_key_and_fix(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        load_review(make_project("unknown_agency", tmp_path))
+    assert "data/chronology.csv:3: [row 2 / agency] unknown agency 'socail-care' — fix: use an agency id" \
+        in str(info.value)
+
+
+def test_example_review_loads() -> None:
+    if not (EXAMPLE / "data" / "review.yml").is_file():
+        pytest.skip("the example review's data (data/review.yml) is not written yet")
+    review = load_review(EXAMPLE)
+    assert len(review.chronology) >= 150
+
+
+def test_cli_check_exits_2_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("dhr_kit.qa.commands", reason="dhr check (dhr_kit.qa.commands) is not written yet")
+    root = make_project("many_at_once", tmp_path)
+    (root / "_quarto.yml").write_text("project: {type: book}\nbook: {chapters: [index.qmd]}\n")
+    (root / "index.qmd").write_text("# Preface\n")
+    assert main(["check", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "data/review.yml:3" in err and "data/chronology.csv:3" in err

@@ -1,0 +1,98 @@
+"""The embedded pipeline end to end on small fixture projects: golden executed Markdown, failed builds."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dhr_kit.errors import BuildError, InputError
+from dhr_kit.render import pipeline, render
+
+FIXTURES = Path(__file__).parent / "fixtures" / "render"
+GOLDEN_CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "_quarto.yml").is_file() and p.name not in {"cache", "cell-error"})
+
+
+@pytest.fixture(autouse=True)
+def _no_review_qa(monkeypatch):
+    """The fixtures are Quarto books, not reviews: the review QA rules are tested in the QA suite."""
+    monkeypatch.setattr(pipeline, "_qa", lambda: None)
+
+
+def copy_case(name: str, tmp_path: Path) -> Path:
+    dest = tmp_path / name
+    shutil.copytree(FIXTURES / name, dest, ignore=shutil.ignore_patterns("expected*.md", "_book", ".dhr-cache"))
+    return dest
+
+
+def book_markdown(result) -> str:
+    return "".join(f"<!-- {c.rel} | number: {c.number} | title: {c.title} | part: {c.part} -->\n{c.markdown}\n"
+                   for c in result.book.chapters)
+
+
+@pytest.mark.parametrize("case", GOLDEN_CASES)
+def test_golden_executed_markdown(case, tmp_path):
+    """<case>/expected.md is the assembled book; delete it to regenerate (then review the diff)."""
+    result = render(copy_case(case, tmp_path), to="markdown", quiet=True, engine="embedded")
+    text = book_markdown(result)
+    assert str(tmp_path) not in text, "absolute local paths leaked into the book"
+    golden = FIXTURES / case / "expected.md"
+    if not golden.exists():
+        golden.write_text(text, encoding="utf-8")
+        pytest.skip(f"regenerated {golden.relative_to(FIXTURES.parent.parent)}")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_referenced_figures_exist_under_the_root(tmp_path):
+    root = copy_case("crossref", tmp_path)
+    result = render(root, to="markdown", quiet=True, engine="embedded")
+    assert result.kernels_started == 0  # no code cells: no kernel
+    assert (root / "chapters/img/map.svg").is_file()
+    assert "](chapters/img/map.svg)" in result.book.chapters[1].markdown
+
+
+def test_cell_error_stops_the_build_and_keeps_old_outputs(tmp_path):
+    root = copy_case("cell-error", tmp_path)
+    (root / "_book").mkdir()
+    (root / "_book" / "index.html").write_text("previous build", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        render(root, to="markdown", quiet=True, engine="embedded")
+    message = str(info.value)
+    assert "chapters/boom.qmd:7" in message and "ValueError: the data is wrong" in message
+    assert "Traceback" not in message and "\x1b[" not in message
+    assert (root / "_book" / "index.html").read_text(encoding="utf-8") == "previous build"
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("._book")) == []
+
+
+def test_bad_input_after_a_good_build_keeps_the_outputs(tmp_path):
+    root = copy_case("crossref", tmp_path)
+    render(root, to="markdown", quiet=True, engine="embedded")
+    before = {p: p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()}
+    (root / "chapters" / "two.qmd").write_text("# Two\n\n```{python}\nprint(1)\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        render(root, to="markdown", quiet=True, engine="embedded")
+    assert {p: p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()} == before
+
+
+def test_publish_refuses_figures_without_alt_text(tmp_path):
+    root = copy_case("crossref", tmp_path)
+    (root / "chapters" / "two.qmd").write_text("# Two\n\n@fig-nowhere\n", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        render(root, to="markdown", quiet=True, engine="embedded", publish=True)
+    assert "chapters/two.qmd" in str(info.value) and "@fig-nowhere" in str(info.value)
+    draft = render(root, to="markdown", quiet=True, engine="embedded")
+    assert any("@fig-nowhere" in w for w in draft.warnings) and not draft.book.publish
+
+
+def test_qa_errors_stop_before_execution(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    finding = SimpleNamespace(file="chapters/one.qmd", line=3, column=1, severity="error", rule="DHR-L001",
+                              message="victim-blaming language")
+    qa = SimpleNamespace(check=lambda root, **kw: SimpleNamespace(errors=[finding]))
+    monkeypatch.setattr(pipeline, "_qa", lambda: qa)
+    root = copy_case("crossref", tmp_path)
+    with pytest.raises(BuildError) as info:
+        render(root, to="markdown", quiet=True, engine="embedded")
+    assert "chapters/one.qmd:3:1: error DHR-L001" in str(info.value)
+    assert not (root / "_book").exists()
