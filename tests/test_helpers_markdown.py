@@ -37,7 +37,7 @@ def test_sentence_adds_a_full_stop_once() -> None:
 
 def test_pipe_table_escapes_cells_and_uses_widths() -> None:
     table = pipe_table(["A", "B"], [("x|y", Raw("**bold**")), ("", "z")], widths=[4, 6])
-    assert table == "| A | B |\n|----|------|\n| x\\|y | **bold** |\n|   | z |"
+    assert table == "| A | B |\n|:---|:-----|\n| x\\|y | **bold** |\n|   | z |"
 
 
 def test_pipe_table_caption() -> None:

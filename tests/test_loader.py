@@ -162,14 +162,11 @@ def test_problem_text_names_file_line_key_and_fix(tmp_path: Path) -> None:
 
 
 def test_example_review_loads() -> None:
-    if not (EXAMPLE / "data" / "review.yml").is_file():
-        pytest.skip("the example review's data (data/review.yml) is not written yet")
     review = load_review(EXAMPLE)
     assert len(review.chronology) >= 150
 
 
 def test_cli_check_exits_2_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("dhr_kit.qa.commands", reason="dhr check (dhr_kit.qa.commands) is not written yet")
     root = make_project("many_at_once", tmp_path)
     (root / "_quarto.yml").write_text("project: {type: book}\nbook: {chapters: [index.qmd]}\n")
     (root / "index.qmd").write_text("# Preface\n")

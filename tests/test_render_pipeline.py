@@ -74,7 +74,7 @@ def test_bad_input_after_a_good_build_keeps_the_outputs(tmp_path):
     assert {p: p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()} == before
 
 
-def test_publish_refuses_figures_without_alt_text(tmp_path):
+def test_publish_refuses_unresolved_cross_references(tmp_path):
     root = copy_case("crossref", tmp_path)
     (root / "chapters" / "two.qmd").write_text("# Two\n\n@fig-nowhere\n", encoding="utf-8")
     with pytest.raises(BuildError) as info:

@@ -109,6 +109,6 @@ def chronology_table(agency: str | Iterable[str] | None = None, start=None, end=
     publish = is_publish()
     rows = [(event_date_label(r["date"], r["date_precision"], publish), agency_name(review, r["agency"]),
              _event_cell(r), ", ".join(r["tor"] or [])) for r in events.to_dict("records")]
-    table = pipe_table(["Date", "Agency", "Event", "ToR"], rows, widths=[14, 20, 54, 12])
+    table = pipe_table(["Date", "Agency", "Event", "ToR"], rows, widths=[20, 24, 48, 8])
     note = "Key events are shown in bold." if (events["significance"] == "key").any() else ""
     return Markdown(join_blocks([table, note]))

@@ -90,6 +90,6 @@ def protected_characteristics(review: Review | None = None) -> Markdown:
     items: list[ProtectedCharacteristic] = [review.protected_characteristics[k] for k in PROTECTED_CHARACTERISTICS]
     table = pipe_table(["Protected characteristic", "Relevant", "Reason"],
                        [(LABELS[i.key], "Relevant" if i.relevant else "Not relevant", i.reason) for i in items],
-                       widths=[24, 14, 62])
+                       widths=[26, 16, 58])
     analyses = [f"**{LABELS[i.key]}.** " + escape_paragraphs(i.analysis) for i in items if i.relevant]
     return Markdown(join_blocks([table, *analyses]))

@@ -87,7 +87,7 @@ def pipe_table(headers: Sequence[str], rows: Iterable[Sequence[object]],
     if len(widths) != len(headers):
         raise ValueError("one width per column")
     lines = ["| " + " | ".join(escape(h) for h in headers) + " |",
-             "|" + "|".join("-" * max(3, w) for w in widths) + "|"]
+             "|" + "|".join(":" + "-" * max(2, w - 1) for w in widths) + "|"]  # left-aligned
     for row in rows:
         cells = [cell.text if isinstance(cell, Raw) else escape(cell) for cell in row]
         lines.append("| " + " | ".join(c if c else " " for c in cells) + " |")

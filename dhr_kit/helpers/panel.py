@@ -57,7 +57,7 @@ def panel_table(review: Review | None = None) -> Markdown:
         raise InputError(problems)
     rows = [(m.name, m.role, agency_name(review, m.agency), m.panel_role, m.independence) for m in review.panel]
     return Markdown(pipe_table(["Name", "Role", "Agency", "Panel role", "Independence"], rows,
-                               widths=[16, 18, 20, 12, 34]))
+                               widths=[17, 18, 19, 13, 33]))
 
 
 def _statement(person: Professional, role: str, key: str) -> str:

@@ -40,7 +40,7 @@ def recommendations(review: Review | None = None, by: Literal["scope", "agency"]
         if recs:
             blocks += [f"**{escape(title)}**",
                        pipe_table(["ID", "Agency", "Scope", "Recommendation", "ToR"],
-                                  [_rec_row(review, r) for r in recs], widths=[6, 18, 10, 54, 12])]
+                                  [_rec_row(review, r) for r in recs], widths=[6, 20, 11, 51, 12])]
     return Markdown(join_blocks(blocks))
 
 
@@ -60,7 +60,7 @@ def _recommendation_block(review: Review, rec: Recommendation) -> str:
         return join_blocks([lead, "No action has been recorded for this recommendation yet."])
     table = pipe_table(["Action", "Lead", "Milestones", "Target date", "Status"],
                        [(a.action, a.lead, a.milestones, a.target_date.label, a.status.capitalize()) for a in actions],
-                       widths=[34, 18, 24, 12, 12])
+                       widths=[30, 18, 22, 15, 15])
     updates = sorted({(u.date, u.text) for a in actions for u in a.updates})
     blocks = [lead, table]
     if updates:

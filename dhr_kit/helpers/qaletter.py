@@ -33,7 +33,7 @@ def _letter_path(review: Review) -> Path | None:
 
 def _markdown_letter(text: str) -> str:
     # The letter's own headings would enter the report's outline: show them as bold paragraphs instead.
-    return re.sub(r"^#{1,6}\s+(.+?)\s*#*\s*$", lambda m: f"**{m[1].strip('* ')}**", text.strip(), flags=re.M)
+    return re.sub(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", lambda m: f"**{m[1].strip('* ')}**", text.strip(), flags=re.M)
 
 
 def _text_letter(text: str) -> str:
@@ -101,5 +101,5 @@ def qa_responses(review: Review | None = None) -> Markdown:
                + ", ".join(f"{counts[s]} {s}" for s in TRACKER_STATUSES if counts[s]) + ".")
     table = pipe_table(["ID", "Point", "Status", "Response", "Where addressed"],
                        [(i.id, i.point, i.status.capitalize(), i.response, i.where) for i in items],
-                       widths=[6, 32, 12, 34, 16])
+                       widths=[6, 30, 13, 35, 16])
     return Markdown(join_blocks([summary, table]))

@@ -36,4 +36,4 @@ def tor_analysis(tor_id: str, review: Review | None = None) -> Markdown:
             for r in events.to_dict("records")]
     count = len(rows)
     lead = f"The chronology holds {count} event{'s' if count != 1 else ''} relevant to {escape(tor_id)}:"
-    return Markdown(join_blocks([box, lead, pipe_table(["Date", "Agency", "Event"], rows, widths=[14, 22, 64])]))
+    return Markdown(join_blocks([box, lead, pipe_table(["Date", "Agency", "Event"], rows, widths=[20, 24, 56])]))

@@ -114,8 +114,10 @@ class NameList:
             if not name:
                 continue
             tokens.add(name.lower())
-            tokens.update(part.lower() for part in re.split(r"[\s-]+", name)
-                          if len(re.sub(r"[^A-Za-z]", "", part)) >= 3)
+            for word in name.split(" "):  # "Whitcombe-Hale" -> itself, "Whitcombe", "Hale"
+                for part in {word, *word.split("-")}:
+                    if len(re.sub(r"[^A-Za-z]", "", part)) >= 3:
+                        tokens.add(part.lower())
         self.count = len(tokens)
         if not tokens:
             self.pattern = None

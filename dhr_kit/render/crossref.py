@@ -38,6 +38,7 @@ class NumberedChapter:
     markdown: str
     title: str  # plain text of the first level-1 heading, without its number
     number: str | None  # "3", "A", or None when unnumbered
+    images: list[str] = field(default_factory=list)  # project-relative image paths the chapter shows
 
 
 @dataclass
@@ -348,6 +349,7 @@ def number_book(chapters: list[SourceChapter], root: Path, *, number_sections: b
         _resolve_cites(doc["blocks"], state, chapter.rel)
     with ThreadPoolExecutor(max_workers=4) as pool:
         texts = list(pool.map(_to_markdown, docs))
-    result = [NumberedChapter(c.rel, text, title, number)
-              for c, text, title, number in zip(chapters, texts, titles, numbers)]
+    images = [sorted({n["c"][2][0] for n in _walk(doc["blocks"]) if n["t"] == "Image"}) for doc in docs]
+    result = [NumberedChapter(c.rel, text, title, number, shown)
+              for c, text, title, number, shown in zip(chapters, texts, titles, numbers, images)]
     return result, state.problems

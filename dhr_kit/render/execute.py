@@ -58,6 +58,8 @@ def _dhr_install_read_recorder():
     return files, dirs
 _dhr_reads = _dhr_install_read_recorder()
 del _dhr_install_read_recorder
+import warnings as _dhr_warnings  # "UserWarning: text" — no temporary file paths in the book
+_dhr_warnings.formatwarning = lambda message, category, *args, **kwargs: f"{category.__name__}: {message}\n"
 '''
 
 _REPORT_CELL = r'''

@@ -13,6 +13,7 @@ import html
 import mimetypes
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
@@ -20,9 +21,9 @@ from string import Template
 from ..paths import templates_dir
 from ..tools.pandoc import run_pandoc
 from .book import Book
-from .pandoc_book import (DRAFT_TEXT, Chapter, PandocBook, common_meta, filter_path, meta_bool, nocite,
+from .pandoc_book import (DRAFT_TEXT, PANDOC_WORKERS, Chapter, PandocBook, common_meta, filter_path, meta_bool, nocite,
                           number_headings, parse_book, people, references_blocks, retarget_links,
-                          rewrite_images, shift_headings, walk, node_id)
+                          rewrite_images, shift_headings, victim_line_needed, walk, node_id)
 
 ASSETS_DIR = "assets"
 FIGURES_DIR = "figures"
@@ -96,7 +97,7 @@ def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
     copier = _FigureCopier(out_dir)
     template = html_template()
     written = [assets / STYLESHEET]
-    for index, page in enumerate(pages):
+    for page in pages:
         rewrite_images(pbook, page.blocks, copier)
 
         def target(ident: str, here: Page = page) -> str | None:
@@ -105,7 +106,9 @@ def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
             return f"{page_of[ident]}#{ident}" if ident in page_of else None
 
         retarget_links(page.blocks, target)
-        fragment = _to_html(pbook, page.blocks, references=page.holds_references)
+    with ThreadPoolExecutor(max_workers=PANDOC_WORKERS) as pool:  # one pandoc process per page
+        fragments = list(pool.map(lambda p: _to_html(pbook, p.blocks, references=p.holds_references), pages))
+    for index, (page, fragment) in enumerate(zip(pages, fragments)):
         text = template.substitute(
             lang=html.escape(book.lang or "en-GB"),
             page_title=html.escape(book.title if index == 0 else f"{page.label} — {book.title}"),
@@ -234,7 +237,7 @@ def _title_block(book: Book) -> str:
     parts.append(f'<h1 class="title">{esc(book.title)}</h1>')
     if book.subtitle:
         parts.append(f'<p class="subtitle">{esc(book.subtitle)}</p>')
-    if page.get("victim"):
+    if page.get("victim") and victim_line_needed(page, book.title, book.subtitle):
         died = f" {esc(page['died'])}" if page.get("died") else ""
         parts.append(f'<p class="victim"><strong>{esc(page["victim"])}</strong>{died}</p>')
     rows = [*people(page), ("Date", page.get("date", "")), ("Protective marking", page.get("marking", ""))]

@@ -10,7 +10,10 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import os
+import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import ascii_uppercase
@@ -24,6 +27,7 @@ from .book import Book, BookChapter
 Node = dict[str, Any]
 DRAFT_TEXT = "DRAFT — not for publication"
 CALLOUT_KINDS = ("note", "tip", "warning", "caution", "important")
+PANDOC_WORKERS = min(4, os.cpu_count() or 1)
 
 
 def filter_path() -> Path:
@@ -45,11 +49,11 @@ class Chapter:
         return self.source.appendix
 
     def label(self) -> str:
-        """The chapter's heading as readers see it in contents lists: "3 Analysis", "Appendix A — Plan"."""
+        """The chapter's heading as readers see it in contents lists: "3 Analysis", "Appendix A: Plan"."""
         if self.number is None:
             return self.source.title
         if self.appendix:
-            return f"Appendix {self.number} — {self.source.title}"
+            return f"Appendix {self.number}: {self.source.title}"
         return f"{self.number} {self.source.title}"
 
     def ids(self) -> set[str]:
@@ -70,14 +74,25 @@ class PandocBook:
     def document(self, blocks: list[Node], meta: dict[str, Node] | None = None) -> str:
         return json.dumps({"pandoc-api-version": self.api_version, "meta": meta or {}, "blocks": blocks})
 
-    def citeproc_args(self) -> list[str]:
-        """pandoc arguments for citations (none when the review has no bibliography)."""
-        if not self.book.bibliography:
-            return []
-        args = ["--citeproc", "--csl", str(self.book.csl or default_csl())]
-        for bib in self.book.bibliography:
-            path = bib if bib.is_absolute() else self.book.root / bib
-            args += ["--bibliography", str(path)]
+    def citeproc_args(self, workdir: Path | None = None) -> list[str]:
+        """pandoc arguments for citations (none when the review cites nothing and has no bibliography).
+
+        With ``workdir`` (pandoc's cwd) the files are copied there under neutral names, so that no
+        local path can reach an output's metadata (docx keeps ``bibliography`` as a custom property).
+        """
+        if not self.book.bibliography and not self.cites:
+            return []  # (with citations but no bibliography, citeproc still runs: it marks them "(key?)")
+        files = [("style.csl", self.book.csl or default_csl())]
+        files += [(f"bibliography-{n}{Path(bib).suffix}", bib) for n, bib in enumerate(self.book.bibliography, 1)]
+        names = []
+        for name, path in files:
+            path = path if Path(path).is_absolute() else self.book.root / path
+            if workdir is not None:
+                shutil.copyfile(path, workdir / name)
+            names.append(name if workdir is not None else str(path))
+        args = ["--citeproc", "--csl", names[0]]
+        for name in names[1:]:
+            args += ["--bibliography", name]
         return args
 
 
@@ -91,13 +106,19 @@ def _parse_markdown(markdown: str) -> str:
 
 def parse_book(book: Book) -> PandocBook:
     """Parse every chapter, number chapters and sections, make ids unique; check images exist."""
-    parsed = [json.loads(_parse_markdown(ch.markdown)) for ch in book.chapters]
+    with ThreadPoolExecutor(max_workers=PANDOC_WORKERS) as pool:  # pandoc runs as a process: threads suffice
+        parsed = [json.loads(text) for text in pool.map(_parse_markdown, [ch.markdown for ch in book.chapters])]
     api_version = parsed[0]["pandoc-api-version"] if parsed else [1, 23]
+    # The renderer's cross-reference pass (dhr_kit.render.crossref) writes numbers into the headings and
+    # marks them unnumbered; a hand-built Book (tests, other callers) is numbered here instead.
+    prenumbered = any(_has_number_span(node) for doc in parsed for node in _headings(doc["blocks"]))
     chapters: list[Chapter] = []
     main_count = appendix_count = 0
     for source, doc in zip(book.chapters, parsed):
         blocks = doc["blocks"]
-        if _first_heading_unnumbered(blocks):
+        if prenumbered:
+            number = source.number
+        elif _first_heading_unnumbered(blocks):
             number = None
             for node in _headings(blocks):
                 _add_class(node["c"][1], "unnumbered")
@@ -121,6 +142,10 @@ def _letters(n: int) -> str:
         n, rest = divmod(n - 1, 26)
         out = ascii_uppercase[rest] + out
     return out
+
+
+def _has_number_span(header_node: Node) -> bool:
+    return any(n.get("t") == "Span" and "header-section-number" in n["c"][0][1] for n in walk(header_node["c"][2]))
 
 
 def _first_heading_unnumbered(blocks: list[Node]) -> bool:
@@ -266,7 +291,7 @@ def shift_headings(blocks: list[Node], by: int) -> None:
 
 
 def number_headings(chapter: Chapter) -> None:
-    """Write section numbers into heading text (HTML, docx): "3", "3.2", "Appendix A — ", "A.1"."""
+    """Write section numbers into heading text (HTML, docx): "3", "3.2", "Appendix A:", "A.1"."""
     if chapter.number is None:
         return
     counters: list[int] = []
@@ -277,7 +302,7 @@ def number_headings(chapter: Chapter) -> None:
         counters = (counters + [0] * level)[:level]
         counters[level - 1] += 1
         if level == 1 and chapter.appendix:
-            prefix = [span(f"Appendix {chapter.number}", "header-section-number"), {"t": "Str", "c": " —"}]
+            prefix = [span(f"Appendix {chapter.number}", "header-section-number"), {"t": "Str", "c": ":"}]
         elif level == 1:
             prefix = [span(chapter.number, "header-section-number")]
         else:
@@ -354,3 +379,10 @@ def people(title_page: dict[str, str]) -> list[tuple[str, str]]:
     if chair and chair == author:
         return [("Independent Chair and Author", chair)]
     return [(role, name) for role, name in (("Independent Chair", chair), ("Author", author)) if name]
+
+
+def victim_line_needed(title_page: dict[str, str], *titles: str) -> bool:
+    """False when the title already names the victim and "who died in …" (no need to say it twice)."""
+    heading = " ".join(titles)
+    victim, died = title_page.get("victim", ""), title_page.get("died", "")
+    return not (victim and died and victim in heading and died in heading)

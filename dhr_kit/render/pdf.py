@@ -19,7 +19,7 @@ from ..tools.typst import compile_pdf
 from .book import Book
 from .pandoc_book import (Chapter, PandocBook, common_meta, filter_path, image_alt, images, meta_bool,
                           meta_list, meta_map, meta_raw, meta_string, parse_book, people, raw_block,
-                          references_blocks, retarget_links, rewrite_images)
+                          references_blocks, retarget_links, rewrite_images, victim_line_needed)
 
 APPENDICES_START = "\n".join([
     '#dhr-part("Appendices")',
@@ -59,7 +59,7 @@ def _write(pbook: PandocBook, out_path: Path, *, title: str, subtitle: str, toc:
         meta = _metadata(pbook, title=title, subtitle=subtitle, toc=toc)
         source = run_pandoc(pbook.document(blocks, meta), [
             "--from", "json", "--to", "typst", "--template", template_path(),
-            "--lua-filter", filter_path(), *pbook.citeproc_args()], cwd=workdir)
+            "--lua-filter", filter_path(), *pbook.citeproc_args(workdir)], cwd=workdir)
         (workdir / "report.typ").write_text(source, encoding="utf-8")
         compile_pdf(workdir / "report.typ", workdir / "report.pdf", root=workdir)
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +150,10 @@ def _metadata(pbook: PandocBook, *, title: str, subtitle: str, toc: bool) -> dic
         meta["subtitle"] = meta_string(subtitle)
     if region:
         meta["region"] = meta_string(region)
-    for key in ("csp", "victim", "died", "date", "marking"):
+    keys = ["csp", "date", "marking"]
+    if victim_line_needed(page, title, subtitle):
+        keys += ["victim", "died"]
+    for key in keys:
         if page.get(key):
             meta[key] = meta_string(str(page[key]))
     author = page.get("author") or page.get("chair") or page.get("csp")

@@ -15,7 +15,7 @@ from ..errors import BuildError, InputError, Problem
 from ..project import Project, load_project
 from .assemble import chapter_markdown
 from .book import Book, BookChapter
-from .cache import CACHE_DIR, ChapterCache, fallback_read_set, normalise_read_set
+from .cache import CACHE_DIR, ChapterCache, Hasher, fallback_read_set, normalise_read_set
 from .crossref import SourceChapter, number_book
 from .execute import execute_chapter
 from .notebook import parse_chapter
@@ -131,9 +131,12 @@ def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no
         if chapter.rel in done:
             progress.chapter(chapter.rel, None)
     if plan:
-        with ThreadPoolExecutor(max_workers=min(PARALLEL_KERNELS, len(plan))) as pool:
+        pool = ThreadPoolExecutor(max_workers=min(PARALLEL_KERNELS, len(plan)))
+        try:
             for executed in pool.map(run, plan):  # the first failure (in chapter order) is raised
                 done[executed.chapter.rel] = executed
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # a failure: start no further kernels
     result.kernels_started = len(plan)
     result.executed = [c.rel for c, _ in plan]
     result.cached = [c.rel for c in chapters if c.rel not in result.executed]
@@ -176,8 +179,9 @@ def _numbered(project: Project, sources: list[SourceChapter]) -> tuple[list, lis
     return numbered, problems
 
 
-def build_book(project: Project, executed: list[_Executed], *, publish: bool) -> tuple[Book, dict[str, str], list[Problem]]:
-    """Assemble the Book; also returns each chapter's executed Markdown (for QA) and problems found."""
+def build_book(project: Project, executed: list[_Executed], *, publish: bool) -> tuple[Book, dict[str, str], list[Problem], list[str]]:
+    """Assemble the Book; also returns each chapter's executed Markdown (for QA), problems found and the
+    project-relative images the book shows."""
     sources: list[SourceChapter] = []
     problems: list[Problem] = []
     executed_md: dict[str, str] = {}
@@ -204,7 +208,8 @@ def build_book(project: Project, executed: list[_Executed], *, publish: bool) ->
                 csl=project.csl, publish=publish, output_stem=project.output_stem,
                 options={fmt: project.format_options(fmt) for fmt in ("html", "typst", "pdf", "docx")},
                 author=project.author, date=project.date)
-    return book, executed_md, problems
+    images = sorted({image for n in numbered for image in n.images if "://" not in image})
+    return book, executed_md, problems, images
 
 
 # ---- writers ------------------------------------------------------------------------------------
@@ -243,7 +248,8 @@ def _write_outputs(book: Book, formats: list[str], out_dir: Path, single_file: b
     return written
 
 
-def _output_stamp(book: Book, formats: list[str], single_file: bool) -> str:
+def _output_stamp(book: Book, formats: list[str], single_file: bool, images: list[str]) -> str:
+    """Digest of everything the writers read: the Book, the images it shows, templates, dhr-kit's code."""
     from ..paths import templates_dir
 
     package = Path(__file__).resolve().parent.parent
@@ -253,7 +259,7 @@ def _output_stamp(book: Book, formats: list[str], single_file: bool) -> str:
         templates = ""
     chapters = json.dumps([c.__dict__ for c in book.chapters], sort_keys=True, default=str)
     meta = json.dumps({k: v for k, v in book.__dict__.items() if k != "chapters"}, sort_keys=True, default=str)
-    figures = tree_digest(book.root / CACHE_DIR / "figures")
+    figures = OutputStamp.digest(*(f"{rel}={Hasher(book.root).file(rel)}" for rel in images))
     return OutputStamp.digest(__version__, ",".join(formats), str(single_file), chapters, meta, templates,
                               figures, tree_digest(package, "*.py"))
 
@@ -280,7 +286,7 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
     _check_sources(project, publish, strict, names_file)
     result = RenderResult(engine="embedded", output_dir=project.output_dir)
     executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
-    book, executed_md, problems = build_book(project, executed, publish=publish)
+    book, executed_md, problems, book_images = build_book(project, executed, publish=publish)
     result.book = book
     if problems and (publish or strict):
         raise BuildError("the book cannot be published as it is:\n  " + "\n  ".join(map(str, problems)))
@@ -293,7 +299,7 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
                                         names_file=names_file), "in the executed chapters")
 
     stamp_store = OutputStamp(project.root)
-    stamp = _output_stamp(book, formats, single_file)
+    stamp = _output_stamp(book, formats, single_file, book_images)
     if stamp_store.matches(stamp, project.output_dir):
         result.writers_skipped = True
         result.outputs = sorted(p for p in project.output_dir.rglob("*") if p.is_file())
@@ -325,5 +331,5 @@ def _check_sources(project: Project, publish: bool, strict: bool, names_file: Pa
 def _check_outputs(project: Project, out_dir: Path, publish: bool, strict: bool, names_file: Path | str | None) -> None:
     qa = _qa()
     if qa is not None and hasattr(qa, "check_outputs"):
-        _stop_on_findings(qa.check_outputs(project.root, out_dir, publish=publish, strict=strict,
-                                           names_file=names_file), "in the rendered outputs")
+        _stop_on_findings(qa.check_outputs(project.root, out_dir, publish=publish, names_file=names_file),
+                          "in the rendered outputs")

@@ -1,0 +1,74 @@
+"""Time `dhr check` (dhr_kit.qa.check, sources + data, no execution) on the example review and on
+synthetic reviews 10x and 50x its size (chapters and chronology replicated in a temporary folder).
+
+    python bench/check.py [PROJECT]        # default: the repository's example review
+
+Prints the time of each, and the 50x/1x ratio (goal <= 60, i.e. linear; the 50x case under 5 s).
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from dhr_kit.qa import check
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def replicate(source: Path, target: Path, factor: int) -> Path:
+    """A copy of the review with every chapter's body and every chronology row repeated ``factor`` times."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
+        "_book", ".dhr-cache", ".git", "node_modules", "dhr_kit", "tests", "bench", "templates", "docs", "*.egg-info"))
+    for chapter in [*target.glob("chapters/*.qmd"), target / "index.qmd"]:
+        if chapter.is_file():
+            text = chapter.read_text(encoding="utf-8")
+            chapter.write_text(text + ("\n\n" + text) * (factor - 1), encoding="utf-8")
+    data = target / "data"
+    for table in [data / "chronology.csv", *data.glob("chronology/*.csv")]:
+        if table.is_file():
+            header, *rows = table.read_text(encoding="utf-8").splitlines(keepends=True)
+            table.write_text(header + "".join(rows) * factor, encoding="utf-8")
+    for book in data.glob("chronology/*.xlsx"):
+        workbook = load_workbook(book)
+        sheet = workbook.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+        for _ in range(factor - 1):
+            for row in rows:
+                sheet.append(row)
+        workbook.save(book)
+    return target
+
+
+def timed(project: Path, repeat: int = 3) -> tuple[float, int]:
+    best, findings = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = check(project)
+        best = min(best, time.perf_counter() - start)
+        findings = len(result.findings)
+    return best, findings
+
+
+def main(argv: list[str]) -> int:
+    source = Path(argv[0]).resolve() if argv else ROOT
+    check(source)  # warm-up: imports, rule compilation
+    times = {}
+    with tempfile.TemporaryDirectory(prefix="dhr-bench-") as tmp:
+        for factor in (1, 10, 50):
+            project = source if factor == 1 else replicate(source, Path(tmp) / f"x{factor}", factor)
+            seconds, findings = timed(project, repeat=3 if factor < 50 else 2)
+            size = sum(p.stat().st_size for p in project.rglob("*") if p.suffix in (".qmd", ".csv", ".xlsx", ".yml"))
+            times[factor] = seconds
+            print(f"{factor:>3}x  {size / 1024:8.0f} KiB  {seconds:7.3f} s  ({findings} findings)")
+    ratio = times[50] / times[1]
+    print(f"50x/1x ratio: {ratio:.1f} (goal <= 60: linear); 50x {'under' if times[50] < 5 else 'OVER'} 5 s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,143 @@
+"""Running the checks: on sources + data (``check``), on executed chapters (``check_book``), on the
+rendered outputs (``check_outputs``); and the readiness gate for a chapter cell (``assert_ready``)."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import BuildError
+from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
+from .catalogue import catalogue
+from .config import severity_overrides
+from .coverage import check_coverage
+from .document import Document, parse_document
+from .evidence import check_evidence
+from .findings import SEVERITY_ORDER, CheckResult, Finding
+from .language import check_language, lint_segments
+from .publication import TRACEBACK, check_output_files, check_publication, placeholder_findings
+from .structure import check_structure
+from .tracker import check_tracker
+from .workspace import Workspace, build_workspace
+
+FAMILIES: list[Callable[[Workspace], list[Finding]]] = [
+    check_structure, check_language, check_anonymity, check_coverage, check_evidence, check_publication,
+    check_tracker,
+]
+
+
+def finalize(findings: list[Finding], *, documents: list[Document], overrides: dict[str, str],
+             strict: bool) -> list[Finding]:
+    """Apply inline suppressions, project overrides and --strict; sort and drop duplicates."""
+    by_file = {d.file: d for d in documents}
+    kept: dict[tuple, Finding] = {}
+    for finding in findings:
+        doc = by_file.get(finding.file)
+        if doc is not None and finding.rule != "DHR-L000" and doc.suppressed(finding.rule, finding.line):
+            continue
+        override = overrides.get(finding.rule)
+        if override == "off":
+            continue
+        if override:
+            finding.severity = override
+        if strict and finding.severity == "warning":
+            finding.severity = "error"
+        kept.setdefault((finding.rule, finding.file, finding.line, finding.column, finding.message), finding)
+    return sorted(kept.values(), key=lambda f: (f.file, f.line, f.column, SEVERITY_ORDER[f.severity], f.rule))
+
+
+def check(root: Path | str, *, publish: bool = False, strict: bool = False,
+          names_file: Path | str | None = None) -> CheckResult:
+    """Check a review's sources and data (nothing is executed). Bad input raises InputError."""
+    ws = build_workspace(root, publish=publish, names_file=names_file)
+    findings: list[Finding] = []
+    for family in FAMILIES:
+        findings += family(ws)
+    findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=strict)
+    return CheckResult(findings, files=ws.files, rules=len(catalogue()))
+
+
+def check_book(root: Path | str, chapters: dict[str, str], *, publish: bool = False, strict: bool = False,
+               names_file: Path | str | None = None) -> CheckResult:
+    """Check executed chapters (rel path -> executed Markdown): language, anonymity, placeholders and
+    tracebacks in the text that cells generated. Lines already in the chapter's source are skipped
+    (``check`` reports those), so each problem is reported once, at its source when it has one."""
+    root = Path(root).resolve()
+    names, _ = load_names(names_file)
+    from ..project import load_project
+
+    overrides = severity_overrides(load_project(root).dhr)
+    findings: list[Finding] = []
+    documents = []
+    for rel, markdown in chapters.items():
+        source_path = root / rel
+        source_lines = set()
+        if source_path.is_file() and source_path.suffix == ".qmd":
+            source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
+        doc = parse_document(markdown, rel)
+        documents.append(doc)
+        generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
+                                                    for line in doc.lines[s.line - 1:s.end_line])]
+        where = " (in generated output)"
+        findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], where)
+        for segment in generated:
+            findings += identifier_findings(rel, segment.text, segment.locate, publish, where)
+        findings += [f for f in placeholder_findings(doc, publish) if f.line in
+                     {n for s in generated for n in range(s.line, s.end_line + 1)}]
+        text = "\n".join(doc.lines)
+        findings += name_findings(names, rel, text)
+        for match in TRACEBACK.finditer(text):
+            if match.group(0).startswith("Traceback"):
+                findings.append(Finding("DHR-P006", "error", rel, text.count("\n", 0, match.start()) + 1, 1,
+                                        "a Python traceback is in the executed chapter",
+                                        "fix the failing cell"))
+    findings = finalize(findings, documents=[], overrides=overrides, strict=strict)
+    return CheckResult(findings, files=len(chapters), rules=len(catalogue()))
+
+
+def check_outputs(root: Path | str, output_dir: Path | str, *, publish: bool = False,
+                  names_file: Path | str | None = None) -> CheckResult:
+    """Check rendered outputs: PDF size and tagging, image alt text, leaks in text and metadata."""
+    root = Path(root).resolve()
+    findings = check_output_files(root, Path(output_dir), publish=publish, names_file=names_file)
+    try:
+        from ..project import load_project
+
+        overrides = severity_overrides(load_project(root).dhr)
+    except Exception:  # outputs can be checked without a valid project (e.g. a copied _book folder)
+        overrides = {}
+    findings = finalize(findings, documents=[], overrides=overrides, strict=False)
+    return CheckResult(findings, files=len({f.file for f in findings}), rules=len(catalogue()))
+
+
+class Readiness:
+    """What ``assert_ready`` displays when no check fails."""
+
+    def __init__(self, result: CheckResult, publish: bool):
+        self.result, self.publish = result, publish
+
+    def _repr_markdown_(self) -> str:
+        r = self.result
+        mode = "publication" if self.publish else "draft"
+        text = f"Readiness checks ({mode}): {r.rules} rules, no errors"
+        if r.warnings or r.infos:
+            text += f"; {len(r.warnings)} warnings, {len(r.infos)} notes"
+        return text + "."
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+def assert_ready(root: Path | str | None = None, *, publish: bool | None = None) -> Readiness:
+    """Run ``check`` on the project (for a validation cell); raise BuildError listing errors."""
+    from ..context import is_publish, project_root
+
+    root = root or project_root()
+    publish = is_publish() if publish is None else publish
+    result = check(root, publish=publish, names_file=os.environ.get("DHR_NAMES_FILE") or None)
+    if result.errors:
+        from .report import format_finding
+
+        lines = "\n".join(format_finding(f) for f in result.errors)
+        raise BuildError(f"the readiness checks found {len(result.errors)} error(s):\n{lines}")
+    return Readiness(result, publish)

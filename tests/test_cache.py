@@ -1,0 +1,68 @@
+"""The execution cache: a warm build starts no kernel; a changed data file re-executes only its readers."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dhr_kit.render import pipeline, render
+from dhr_kit.render.cache import normalise_read_set
+
+FIXTURES = Path(__file__).parent / "fixtures" / "render"
+
+
+@pytest.fixture(autouse=True)
+def _no_review_qa(monkeypatch):
+    monkeypatch.setattr(pipeline, "_qa", lambda: None)
+
+
+@pytest.fixture(scope="module")
+def warm_project(tmp_path_factory):
+    """The cache fixture built once cold (two kernels, run in parallel)."""
+    root = tmp_path_factory.mktemp("cache") / "cache"
+    shutil.copytree(FIXTURES / "cache", root)
+    import dhr_kit.render.pipeline as p
+
+    saved, p._qa = p._qa, (lambda: None)
+    try:
+        cold = render(root, to="markdown", quiet=True, engine="embedded")
+    finally:
+        p._qa = saved
+    return root, cold
+
+
+def test_cold_build_executes_every_chapter(warm_project):
+    _, cold = warm_project
+    assert cold.kernels_started == 2 and cold.executed == ["chapters/a.qmd", "chapters/b.qmd"]
+    assert "1" in cold.book.chapters[0].markdown and "2" in cold.book.chapters[1].markdown
+
+
+def test_warm_build_starts_no_kernel(warm_project):
+    root, _ = warm_project
+    warm = render(root, to="markdown", quiet=True, engine="embedded")
+    assert warm.kernels_started == 0 and warm.writers_skipped
+
+
+def test_changed_data_file_reexecutes_only_its_reader(warm_project):
+    root, _ = warm_project
+    (root / "data" / "b.csv").write_text("y\n7\n", encoding="utf-8")
+    result = render(root, to="markdown", quiet=True, engine="embedded")
+    assert result.executed == ["chapters/b.qmd"] and result.kernels_started == 1
+    assert "7" in result.book.chapters[1].markdown
+    assert (root / "_book" / "markdown" / "b.md").read_text(encoding="utf-8").count("7") == 1
+
+
+def test_freeze_true_keeps_cached_outputs(warm_project):
+    root, _ = warm_project
+    config = root / "_quarto.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "execute:\n  freeze: true\n", encoding="utf-8")
+    (root / "data" / "a.csv").write_text("x\n9\n", encoding="utf-8")
+    frozen = render(root, to="markdown", quiet=True, engine="embedded")
+    assert frozen.kernels_started == 0 and "9" not in frozen.book.chapters[0].markdown
+
+
+def test_read_set_normalisation():
+    reads = ["data/a.csv", ".dhr-cache/figures/x.png", "_book/index.html", "pkg/__pycache__/mod.cpython-311.pyc",
+             "pkg/__pycache__", ".git/HEAD"]
+    assert normalise_read_set(reads, {".dhr-cache", "_book"}) == ["data/a.csv", "pkg/mod.py"]

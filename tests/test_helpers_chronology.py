@@ -1,0 +1,104 @@
+"""Chronology table (filters, draft vs publish dates) and the ToR evidence blocks."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "helpers"))
+from dhr_helper_fixtures import assert_golden, small_review  # noqa: E402
+
+from dhr_kit.errors import InputError  # noqa: E402
+from dhr_kit.helpers import chronology_table, tor_analysis  # noqa: E402
+
+HEADER = "| Date | Agency | Event | ToR |\n|:" + "-" * 19 + "|:" + "-" * 23 + "|:" + "-" * 47 + "|:" + "-" * 7 + "|\n"
+
+
+@pytest.fixture(autouse=True)
+def _draft(monkeypatch, tmp_path):
+    monkeypatch.setenv("DHR_PROJECT", str(tmp_path))
+    monkeypatch.delenv("DHR_PUBLISH", raising=False)
+
+
+@pytest.fixture
+def review(tmp_path):
+    return small_review(tmp_path)
+
+
+def test_draft_shows_full_dates_where_known(review) -> None:
+    assert str(chronology_table(review=review)) == HEADER + (
+        "| 14 February 2021 | Northshire Police | Officers attended a report of an argument | ToR1 |\n"
+        "| March 2021 | Riverside Medical Practice | Anna attended a medication review | ToR2 |\n"
+        "| 20 June 2022 | Northshire Partnership NHS Foundation Trust | Crisis team assessed Mark | ToR2 |\n"
+        "| 3 August 2023 | Northshire Police | **MARAC referral \\| high risk** | ToR1, ToR2 |\n"
+        "\nKey events are shown in bold.\n")
+
+
+def test_publish_shows_months_only(review, monkeypatch) -> None:
+    monkeypatch.setenv("DHR_PUBLISH", "1")
+    text = str(chronology_table(review=review))
+    assert "| February 2021 | Northshire Police |" in text and "| August 2023 |" in text
+    assert "14 February" not in text and "3 August" not in text
+
+
+FILTERS = [
+    (dict(agency="police"), ["argument", "MARAC"]),
+    (dict(agency="Riverside Medical Practice"), ["medication"]),
+    (dict(agency=["gp", "mental-health"]), ["medication", "Crisis"]),
+    (dict(start="2021-03", end="2022-06"), ["medication", "Crisis"]),
+    (dict(end="2021-03"), ["argument", "medication"]),
+    (dict(tor="ToR1"), ["argument", "MARAC"]),
+    (dict(significance="key"), ["MARAC"]),
+    (dict(significance=["key", "notable"], agency="police"), ["argument", "MARAC"]),
+    (dict(start="2024-01"), []),
+]
+
+
+@pytest.mark.parametrize("filters, words", FILTERS)
+def test_filters(review, filters, words) -> None:
+    text = str(chronology_table(review=review, **filters))
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "Date" not in line]
+    assert len(rows) == len(words)
+    assert all(word in row for word, row in zip(words, rows))
+    if not words:
+        assert text == "No events in the chronology match this selection.\n"
+
+
+@pytest.mark.parametrize("filters, file, key", [
+    (dict(agency="fire"), "data/review.yml", "agencies"),
+    (dict(tor="ToR9"), "data/terms_of_reference.yml", "id"),
+    (dict(significance="urgent"), "chapter cell", "significance"),
+    (dict(start="14/02/2021"), "chapter cell", "start"),
+])
+def test_bad_filters_are_input_errors(review, filters, file, key) -> None:
+    with pytest.raises(InputError) as err:
+        chronology_table(review=review, **filters)
+    assert (err.value.problems[0].file, err.value.problems[0].key) == (file, key)
+
+
+def test_review_may_be_passed_first(review) -> None:
+    assert str(chronology_table(review)) == str(chronology_table(review=review))
+
+
+def test_tor_analysis(review) -> None:
+    assert_golden("tor_analysis_ToR1", str(tor_analysis("ToR1", review)))
+    text = str(tor_analysis("ToR1", review))
+    assert text.startswith("::: {.callout-note}\n**ToR1: Risk identification and assessment.**")
+    assert "| 3 August 2023 | Northshire Police | MARAC referral \\| high risk |" in text
+    assert "medication" not in text
+
+
+def test_tor_without_events(tmp_path) -> None:
+    from dhr_helper_fixtures import small_data
+    data = small_data()
+    data["terms_of_reference"].append({"id": "ToR3", "title": "Housing", "text": "How did the landlord respond"})
+    text = str(tor_analysis("ToR3", small_review(tmp_path, data)))
+    assert text.endswith("No chronology events are tagged with ToR3.\n")
+
+
+def test_unknown_tor_lists_known_ids(review) -> None:
+    with pytest.raises(InputError) as err:
+        tor_analysis("ToR7", review)
+    problem = err.value.problems[0]
+    assert problem.file == "data/terms_of_reference.yml" and "ToR1, ToR2" in problem.fix

@@ -1,0 +1,60 @@
+"""check_book on executed Markdown (helper output), the document model, and assert_ready."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dhr_kit.errors import BuildError
+from dhr_kit.qa import assert_ready, check_book
+from dhr_kit.qa.document import parse_document
+from qa_fixtures import materialise
+
+
+def test_generated_text_is_checked_and_source_text_is_not_repeated(tmp_path: Path) -> None:
+    project = materialise(None, tmp_path)[0]
+    source = (project / "chapters" / "02-facts.qmd").read_text(encoding="utf-8")
+    executed = source.replace(
+        "```{python}\nfrom dhr_kit import chronology_table\nchronology_table()\n```",
+        "| Date | Event |\n|---|---|\n| May 2021 | Officers noted a volatile relationship. |\n"
+        "| 2022 | Tom was sentenced on 4 March 2022 for criminal damage. |\n"
+        "\nTraceback (most recent call last):\n  File \"x.py\", line 1\n")
+    result = check_book(project, {"chapters/02-facts.qmd": executed}, publish=True)
+    got = sorted((f.rule, f.line) for f in result.findings)
+    assert got == [("DHR-A003", 10), ("DHR-L020", 9), ("DHR-P006", 12)]
+    assert all("generated output" in f.message for f in result.findings if f.rule != "DHR-P006")
+
+
+def test_source_prose_is_left_to_check(tmp_path: Path) -> None:
+    project = materialise("letter-01-victim-blaming", tmp_path)[0]
+    source = (project / "chapters" / "03-analysis.qmd").read_text(encoding="utf-8")
+    assert check_book(project, {"chapters/03-analysis.qmd": source}).findings == []
+
+
+def test_document_model_positions_and_skips() -> None:
+    text = ("---\ntitle: Analysis\nsummary: she chose to stay\n---\n\nIntro `chose to stay` here and\n"
+            "then she chose to\nstay with him.\n\n> chose to stay\n")
+    doc = parse_document(text, "x.qmd")
+    assert [(s.title, s.line) for s in doc.sections] == [("Analysis", 1)]
+    prose = [s for s in doc.segments if s.kind == "prose"]
+    assert len(prose) == 1 and "chose to stay" not in prose[0].text.split("\n")[0]
+    offset = prose[0].text.index("chose to")
+    assert prose[0].locate(offset) == (7, 10)
+    assert [s.kind for s in doc.segments] == ["prose", "quote"]
+
+
+def test_assert_ready_passes_on_a_clean_review(tmp_path: Path, monkeypatch) -> None:
+    project = materialise(None, tmp_path)[0]
+    monkeypatch.setenv("DHR_PROJECT", str(project))
+    monkeypatch.setenv("DHR_PUBLISH", "1")
+    summary = assert_ready()
+    assert summary._repr_markdown_().startswith("Readiness checks (publication): ")
+    assert "no errors" in summary._repr_markdown_()
+
+
+def test_assert_ready_raises_listing_errors(tmp_path: Path, monkeypatch) -> None:
+    project = materialise("letter-05-no-preface", tmp_path)[0]
+    monkeypatch.setenv("DHR_PROJECT", str(project))
+    monkeypatch.delenv("DHR_PUBLISH", raising=False)
+    with pytest.raises(BuildError, match="DHR-S007"):
+        assert_ready()
