@@ -106,6 +106,9 @@ class _Copier:
         self.workdir, self.copied = workdir, {}
 
     def __call__(self, path: Path) -> str:
+        # Word versions before 2016 and many viewers show no SVG: use the chart's PNG twin when it has one.
+        if path.suffix.lower() == ".svg" and path.with_suffix(".png").is_file():
+            path = path.with_suffix(".png")
         key = path.resolve()
         if key not in self.copied:
             name = f"figure-{len(self.copied) + 1:03d}{path.suffix.lower()}"

@@ -39,7 +39,25 @@ local function title_and_body(div, kind)
   return title, body
 end
 
+-- Quarto's conditional content: `::: {.content-visible when-format="html"}` and `.content-hidden`.
+local function format_is(name)
+  if name == "html" then return FORMAT:match("html") ~= nil end
+  if name == "pdf" or name == "typst" then return FORMAT == "typst" end
+  return FORMAT == name
+end
+
+local function conditional(div)
+  local visible = div.classes:includes("content-visible")
+  if not visible and not div.classes:includes("content-hidden") then return nil end
+  local when, unless = div.attributes["when-format"], div.attributes["unless-format"]
+  local matches = (when == nil or format_is(when)) and (unless == nil or not format_is(unless))
+  if visible == matches then return div.content end
+  return {}
+end
+
 function Div(div)
+  local shown = conditional(div)
+  if shown ~= nil then return shown end
   local kind = callout_kind(div)
   if not kind then return nil end
   local title, body = title_and_body(div, kind)
