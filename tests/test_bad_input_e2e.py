@@ -1,4 +1,4 @@
-"""Issue #6 item 5: broken projects, end to end through `dhr` as a user runs it.
+r"""Issue #6 item 5: broken projects, end to end through `dhr` as a user runs it.
 
 Each case under ``tests/fixtures/broken/<case>/`` is an overlay on a project made by ``dhr new`` that
 rendered once successfully. ``expected.yml`` says what the user must see::
@@ -9,11 +9,12 @@ rendered once successfully. ``expected.yml`` says what the user must see::
     file: data/panel.csv              # named in the message (a substring)
     line: 3                           # optional: shown as file:line
     message: has 6 fields             # on the same line of output as the file
+    detail: no agency 'x'             # optional: also shown, anywhere in the output
     base: publishable                 # optional: first apply the overlay _publishable/ (a publish build)
     remove: [chapters/09-overview.qmd]       # optional: files deleted from the project
     patch: {_quarto.yml: {dhr: {rules: {}}}} # optional: YAML merged into a project file
     names: [A Real Name]              # optional: deny-list written OUTSIDE the project; "{names}" in a command
-    secret: [Name]                    # optional: text that must never be printed
+    absent: [Name, '\d+\.py, line']   # optional: regular expressions that must match nothing printed
     xfail: reason                     # optional: a known product gap (strict xfail)
 
 Every case must exit with its code, print ONE message naming the file (and line), no traceback, and leave
@@ -40,6 +41,7 @@ pytestmark = pytest.mark.slow  # one whole-review render shared by the module
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 SPEC_FILE = "expected.yml"
 BASE_SPEC_FILE = "overlay.yml"  # a shared base overlay's own remove/patch (folders named _<base>)
+TEMPORARY_FOLDER = r"\._book\.(?:tmp|old)-"  # the renderer's staging folder: gone by the time the user reads
 
 
 def _cases() -> list[Any]:
@@ -127,8 +129,10 @@ def test_broken_project(base_project, tmp_path, capfd, case, command):
     location = f"{spec['file']}:{spec['line']}" if spec.get("line") is not None else spec["file"]
     lines = [line for line in shown.splitlines() if location in line and spec["message"] in line]
     assert lines, f"no line naming {location!r} with {spec['message']!r}:\n{shown}"
-    for secret in spec.get("secret", []):
-        assert secret not in shown, f"the output repeats {secret!r}"
+    if spec.get("detail"):
+        assert spec["detail"] in shown, shown
+    for pattern in [*spec.get("absent", []), TEMPORARY_FOLDER]:
+        assert not re.search(pattern, shown), f"the output shows {pattern!r}:\n{shown}"
     assert book_digest(root / "_book") == before, "the previous outputs in _book/ were changed"
     assert not [p.name for p in root.glob("._book.*")], "a staging folder was left behind"
 

@@ -9,7 +9,8 @@ from typing import Any
 from ..errors import relpath
 from ..loader import load_review
 from ..loading.csvio import read_table
-from ..loading.yamldoc import read_yaml_doc
+import yaml
+
 from ..model import Review
 from ..project import Project, load_project
 from .config import severity_overrides
@@ -61,9 +62,12 @@ class Workspace:
         cache = self.__dict__.setdefault("_yaml_docs", {})
         if name not in cache:
             path = self.root / "data" / name
-            cache[name] = read_yaml_doc(path, self.root, []) if path.is_file() else None
-        doc = cache[name]
-        return (doc.line(key_path) or 1) if doc is not None and key_path else 1
+            cache[name] = yaml_index(path)[0] if path.is_file() else {}
+        lines = cache[name]
+        for end in range(len(key_path), 0, -1):  # the key, or its nearest ancestor present
+            if key_path[:end] in lines:
+                return lines[key_path[:end]]
+        return 1
 
     def csv_line(self, name: str, column: str, value: str) -> int:
         """Line of the first row of data/<name> whose ``column`` is ``value`` (1 when absent)."""
@@ -133,25 +137,45 @@ def _table_texts(path: Path, root: Path, columns: tuple[str, ...], known: tuple[
             for row in table.rows for c in columns if str(row.values.get(c) or "").strip()]
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def yaml_index(path: Path) -> tuple[dict[tuple, int], list[tuple[tuple, int, str]]]:
+    """(line of every key path, [(key path, line, text) of every string scalar]) of a YAML file.
+
+    Composed (not constructed) with libyaml where available: one fast pass gives values and lines.
+    Invalid YAML gives nothing here; the loader reports it."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return {}, []
+    lines: dict[tuple, int] = {}
+    scalars: list[tuple[tuple, int, str]] = []
+
+    def walk(node: yaml.Node, key_path: tuple) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*key_path, str(key.value))
+                lines[child] = key.start_mark.line + 1
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*key_path, index)
+                lines[child] = item.start_mark.line + 1
+                walk(item, child)
+        elif isinstance(node, yaml.ScalarNode) and key_path:
+            scalars.append((key_path, lines.get(key_path, node.start_mark.line + 1), str(node.value)))
+
+    if node is not None:
+        walk(node, ())
+    return lines, scalars
+
+
 def _yaml_texts(path: Path, root: Path, keys: set[str], quote_keys: set[str] = frozenset()) -> list[DataText]:
-    doc = read_yaml_doc(path, root, [])
-    if doc is None:
-        return []
-    found: list[DataText] = []
-
-    def walk(node: Any, key_path: tuple) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, (*key_path, str(key)))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(value, (*key_path, index))
-        elif isinstance(node, str) and key_path and key_path[-1] in keys | quote_keys:
-            name = ".".join(str(p) for p in key_path)
-            found.append(DataText(doc.file, doc.line(key_path) or 1, node, name, quote=key_path[-1] in quote_keys))
-
-    walk(doc.data, ())
-    return found
+    file = relpath(path, root)
+    return [DataText(file, line, text, ".".join(str(p) for p in key_path), quote=key_path[-1] in quote_keys)
+            for key_path, line, text in yaml_index(path)[1]
+            if key_path[-1] in keys | quote_keys and text.strip()]
 
 
 def collect_data_texts(root: Path) -> list[DataText]:
