@@ -44,14 +44,17 @@ def replicate(source: Path, target: Path, factor: int) -> Path:
     return target
 
 
-def timed(project: Path, repeat: int = 3) -> tuple[float, int]:
-    best, findings = float("inf"), 0
+def timed(project: Path, repeat: int = 3) -> tuple[float, float, int]:
+    """Best wall-clock and CPU seconds over ``repeat`` runs (CPU time is steadier on a shared machine)."""
+    best_wall = best_cpu = float("inf")
+    findings = 0
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = check(project)
-        best = min(best, time.perf_counter() - start)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
         findings = len(result.findings)
-    return best, findings
+    return best_wall, best_cpu, findings
 
 
 def main(argv: list[str]) -> int:
@@ -61,12 +64,14 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="dhr-bench-") as tmp:
         for factor in (1, 10, 50):
             project = source if factor == 1 else replicate(source, Path(tmp) / f"x{factor}", factor)
-            seconds, findings = timed(project, repeat=3 if factor < 50 else 2)
+            wall, cpu, findings = timed(project, repeat=3 if factor < 50 else 2)
             size = sum(p.stat().st_size for p in project.rglob("*") if p.suffix in (".qmd", ".csv", ".xlsx", ".yml"))
-            times[factor] = seconds
-            print(f"{factor:>3}x  {size / 1024:8.0f} KiB  {seconds:7.3f} s  ({findings} findings)")
-    ratio = times[50] / times[1]
-    print(f"50x/1x ratio: {ratio:.1f} (goal <= 60: linear); 50x {'under' if times[50] < 5 else 'OVER'} 5 s")
+            times[factor] = (wall, cpu)
+            print(f"{factor:>3}x  {size / 1024:8.0f} KiB  wall {wall:7.3f} s  cpu {cpu:7.3f} s  ({findings} findings)")
+    for label, index in (("wall", 0), ("cpu", 1)):
+        ratio = times[50][index] / times[1][index]
+        verdict = "under" if times[50][index] < 5 else "OVER"
+        print(f"{label}: 50x/1x ratio {ratio:.1f} (goal <= 60: linear); 50x {verdict} 5 s")
     return 0
 
 

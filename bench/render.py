@@ -1,16 +1,19 @@
 """Render benchmark: cold and warm builds against the floor measured in the same run.
 
-    /work/venv/bin/python bench/render.py [PROJECT] [--scale 4] [--to all] [--skip-qa]
+    /work/venv/bin/python bench/render.py [PROJECT] [--scale 4] [--to all] [--skip-qa] [--isolate]
 
 For the project (default: this checkout's example) and a synthetic review ``--scale`` times its size
 (chapters duplicated with relabelled cross-references, chronology rows repeated), prints:
 cold render, warm no-change render, and the floor = the writers (pandoc + typst) on the same
 assembled Book + one bare kernel start per executed chapter (same parallelism), with the ratios
 warm/cold (goal <= 0.1) and cold/floor (goal <= 1.3). Everything runs in temporary copies.
+``--scale 0`` measures the project only. ``--isolate`` renders with one kernel per chapter
+(DHR_ISOLATE_CHAPTERS=1) instead of one reused kernel per worker, for comparison.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -109,16 +112,22 @@ def measure(name: str, root: Path, to: str) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", type=Path, default=REPO)
-    parser.add_argument("--scale", type=int, default=4)
+    parser.add_argument("--scale", type=int, default=4, help="size of the synthetic review (0: none)")
     parser.add_argument("--to", default="all")
     parser.add_argument("--skip-qa", action="store_true", help="bypass the QA gate (an unfinished example)")
+    parser.add_argument("--isolate", action="store_true", help="one kernel per chapter (no kernel reuse)")
     args = parser.parse_args(argv)
+    if args.isolate:
+        from dhr_kit.render.pipeline import ISOLATE_ENV
+        os.environ[ISOLATE_ENV] = "1"
     if args.skip_qa:
         from dhr_kit.render import pipeline
         pipeline._qa = lambda: None
     with tempfile.TemporaryDirectory() as temp:
         example = copy_project(args.project.resolve(), Path(temp) / "example")
         measure("example", example, args.to)
+        if args.scale < 1:
+            return 0
         synthetic = copy_project(args.project.resolve(), Path(temp) / "synthetic")
         scale_project(synthetic, args.scale)
         measure(f"x{args.scale}", synthetic, args.to)

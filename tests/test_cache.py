@@ -1,11 +1,13 @@
 """The execution cache: a warm build starts no kernel; a changed data file re-executes only its readers."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from dhr_kit.errors import BuildError
 from dhr_kit.render import pipeline, render
 from dhr_kit.render.cache import normalise_read_set
 
@@ -66,3 +68,41 @@ def test_read_set_normalisation():
     reads = ["data/a.csv", ".dhr-cache/figures/x.png", "_book/index.html", "pkg/__pycache__/mod.cpython-311.pyc",
              "pkg/__pycache__", ".git/HEAD"]
     assert normalise_read_set(reads, {".dhr-cache", "_book"}) == ["data/a.csv", "pkg/mod.py"]
+
+
+def _child_pythons() -> list:
+    psutil = pytest.importorskip("psutil")
+    return [p for p in psutil.Process().children(recursive=True) if "python" in p.name().lower()]
+
+
+def test_kernels_are_reused_unless_chapters_are_isolated(tmp_path):
+    """Three chapters on two workers: two kernels reused (reset between chapters), or one per chapter;
+    the same book either way, and no kernel process is left behind."""
+    root = tmp_path / "cache"
+    shutil.copytree(FIXTURES / "cache", root)
+    chapter_c = '# Chapter c\n\n```{python}\nprint(open("data/a.csv").read().split()[-1])\n```\n'
+    (root / "chapters" / "c.qmd").write_text(chapter_c, encoding="utf-8")
+    config = root / "_quarto.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "    - chapters/c.qmd\n", encoding="utf-8")
+    reused = render(root, to="markdown", quiet=True, engine="embedded", no_cache=True)
+    assert reused.kernels_started == 2 and len(reused.executed) == 3 and _child_pythons() == []
+    reused_md = {p.name: p.read_text(encoding="utf-8") for p in (root / "_book" / "markdown").iterdir()}
+    entries = {p.name: p.read_text(encoding="utf-8") for p in (root / ".dhr-cache" / "chapters").iterdir()}
+    config.write_text(config.read_text(encoding="utf-8") + "dhr:\n  isolate-chapters: true\n", encoding="utf-8")
+    isolated = render(root, to="markdown", quiet=True, engine="embedded", no_cache=True)
+    assert isolated.kernels_started == 3 and _child_pythons() == []
+    assert [c.markdown for c in isolated.book.chapters] == [c.markdown for c in reused.book.chapters]
+    assert reused_md == {p.name: p.read_text(encoding="utf-8") for p in (root / "_book" / "markdown").iterdir()}
+    assert [json.loads(entries[name])["files"] for name in sorted(entries)] == [
+        json.loads((root / ".dhr-cache" / "chapters" / name).read_text(encoding="utf-8"))["files"]
+        for name in sorted(entries)]
+
+
+def test_a_failing_chapter_leaves_no_kernel_running(tmp_path):
+    root = tmp_path / "cache"
+    shutil.copytree(FIXTURES / "cache", root)
+    (root / "chapters" / "a.qmd").write_text("# Chapter a\n\n```{python}\nraise KeyError('boom')\n```\n",
+                                             encoding="utf-8")
+    with pytest.raises(BuildError, match="chapters/a.qmd:3: the cell raised KeyError"):
+        render(root, to="markdown", quiet=True, engine="embedded")
+    assert _child_pythons() == []

@@ -84,9 +84,24 @@ def test_review_may_be_passed_first(review) -> None:
 def test_tor_analysis(review) -> None:
     assert_golden("tor_analysis_ToR1", str(tor_analysis("ToR1", review)))
     text = str(tor_analysis("ToR1", review))
-    assert text.startswith("::: {.callout-note}\n**ToR1: Risk identification and assessment.**")
+    assert text.startswith('::: {.callout-note title="Term of Reference"}\n**ToR1: Risk identification and assessment.**')
     assert "| 3 August 2023 | Northshire Police | MARAC referral \\| high risk |" in text
     assert "medication" not in text
+
+
+def test_tor_analysis_lists_key_and_notable_events_and_counts_the_rest(tmp_path) -> None:
+    from dhr_helper_fixtures import small_data
+    data = small_data()
+    data["chronology"][0]["significance"] = "routine"  # the first ToR1 event; the MARAC referral stays key
+    review = small_review(tmp_path, data)
+    tagged = [e for e in data["chronology"] if "ToR1" in e.get("tor", [])]
+    shown = [e for e in tagged if e.get("significance") in ("key", "notable")]
+    assert 0 < len(shown) < len(tagged), "fixture must tag both routine and key events with ToR1"
+    text = str(tor_analysis("ToR1", review))
+    assert f"holds {len(tagged)} events relevant to ToR1; the {len(shown)} that the panel graded" in text
+    assert text.count("\n| ") == len(shown) + 1  # header + listed rows
+    everything = str(tor_analysis("ToR1", review, significance=None))
+    assert everything.count("\n| ") == len(tagged) + 1
 
 
 def test_tor_without_events(tmp_path) -> None:

@@ -67,9 +67,10 @@ def join_blocks(blocks: Iterable[str]) -> str:
     return "\n\n".join(b.strip("\n") for b in blocks if b and b.strip())
 
 
-def callout(body: str, kind: str = "note") -> str:
-    """A Quarto callout (a fenced div that plain pandoc keeps as a div)."""
-    return f"::: {{.callout-{kind}}}\n{body.strip()}\n:::"
+def callout(body: str, kind: str = "note", title: str | None = None) -> str:
+    """A Quarto callout (a fenced div that plain pandoc keeps as a div), with an optional title."""
+    attrs = f".callout-{kind}" + (f' title="{title}"' if title else "")
+    return f"::: {{{attrs}}}\n{body.strip()}\n:::"
 
 
 def bullet_list(items: Iterable[str]) -> str:

@@ -20,29 +20,32 @@ from .workspace import Workspace
 NAMES_ENV = "DHR_NAMES_FILE"
 _DATA_SUFFIXES = {".csv", ".yml", ".yaml", ".md", ".txt", ".bib", ".qmd"}
 
-_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+_MONTHS = (r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DAY_DATE = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?,?\s+\d{{4}}\b"
-    rf"|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
-    r"|\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"
-    r"|\b\d{4}-\d{2}-\d{2}\b",
-    re.IGNORECASE)
+_STREET = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|"
+           r"Mews|Square|Walk|Parade|Rise|View|Row)")
+# Every pattern that starts with a digit, in one expression whose first item is a digit class, so the
+# engine skips straight to digits (a leading look-behind would make it try every position): the left
+# word boundary is checked in Python. Earlier alternatives win where two could match.
+_DIGIT_FIRST = re.compile(  # each alternative is written without its first character, the digit \d
+    rf"\d(?:(?P<date>\d?(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?,?\s+\d{{4}}\b"
+    r"|\d?[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b|\d{3}-\d{2}-\d{2}\b)"
+    r"|(?P<nhs>\d{2}[ -]\d{3}[ -]\d{4}(?![\d-]))"
+    r"|(?P<phone>(?<=0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w))"
+    r"|(?P<ten>\d{9}(?!\d))"
+    rf"|(?P<address>\d{{0,3}}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){{1,3}}{_STREET}\b))")
+_MONTH_FIRST_DATE = re.compile(rf"[^\w](?P<date>{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)")
 _IDENTIFYING_CONTEXT = re.compile(
     r"sentenc\w*|trial|convict\w*|\bborn\b|birth\w*|\bd\.?o\.?b\b|\baged?\s+\d+|funeral|verdict|jury|"
     r"\bdied\b|\bdeath\b|\bkilled\b|murder\w*|manslaughter|inquest|pleaded|plea\b",
     re.IGNORECASE)
-_BIRTH = re.compile(r"\bdates?\s+of\s+birth\b|\bd\.o\.b\.?(?!\w)|\bDOB\b", re.IGNORECASE)
-_ADDRESS = re.compile(
-    r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){1,3}"
-    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|"
-    r"Mews|Square|Walk|Parade|Rise|View|Row)\b")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
-_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)")
-_NHS_SPACED = re.compile(r"(?<![\d-])\d{3}[ -]\d{3}[ -]\d{4}(?![\d-])")
-_TEN_DIGITS = re.compile(r"(?<!\d)\d{10}(?!\d)")
-_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_BIRTH = re.compile(r"[^\w](?P<birth>dates?\s+of\s+birth|d\.o\.b\.?|dob)(?!\w)", re.IGNORECASE)
+_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_INTERNATIONAL_PHONE = re.compile(r"\+44\s?\(?0?\)?\s?\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)")
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_LOCAL = re.compile(r"[\w.+-]+$")
 _PUBLIC_EMAIL_DOMAINS = (".gov.uk",)
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -69,40 +72,57 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def scan_identifiers(text: str) -> Iterator[Hit]:
     """Identifying details in text a reader sees (not names: see :class:`NameList`)."""
-    for match in _DAY_DATE.finditer(text):
-        lo, hi = _sentence_bounds(text, match.start(), match.end())
-        lo, hi = max(lo, match.start() - 80), min(hi, match.end() + 80)
+    if "@" in text:
+        for match in _EMAIL_DOMAIN.finditer(text):
+            local = _EMAIL_LOCAL.search(text, max(0, match.start() - 64), match.start())
+            if local is None or match.group(0).lower().rstrip(".").endswith(_PUBLIC_EMAIL_DOMAINS):
+                continue
+            yield Hit("DHR-A009", local.start(), match.end(), "looks like an e-mail address",
+                      "remove it, or give an organisation's public address")
+    lowered = text.lower()
+    if "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
+        for match in _BIRTH.finditer(" " + text):
+            yield Hit("DHR-A004", match.start("birth") - 1, match.end("birth") - 1, "a date of birth is mentioned",
+                      "give the person's age at the time instead")
+    if not _DIGIT.search(text):
+        return  # every other pattern has a digit
+
+    def at_word_start(index: int) -> bool:
+        return index == 0 or not text[index - 1].isalnum()
+
+    dates = [(m.start("date") - 1, m.end("date") - 1) for m in _MONTH_FIRST_DATE.finditer(" " + text)]
+    for match in _DIGIT_FIRST.finditer(text):
+        if not at_word_start(match.start()):
+            continue
+        kind = match.lastgroup
+        if kind == "date":
+            dates.append(match.span())
+        elif kind == "nhs" or (kind == "ten" and _nhs_checksum_ok(match.group(0))):
+            yield Hit("DHR-A008", match.start(), match.end(), "looks like an NHS number", "remove the NHS number")
+        elif kind == "phone" and 10 <= len(re.sub(r"\D", "", match.group(0))) <= 11:
+            yield _phone_hit(match)
+        elif kind == "address":
+            yield Hit("DHR-A005", match.start(), match.end(), "looks like a street address",
+                      "describe the place generally ('her flat', 'a street near her home')")
+    if "+44" in text:
+        for match in _INTERNATIONAL_PHONE.finditer(text):
+            yield _phone_hit(match)
+    for start, end in dates:
+        lo, hi = _sentence_bounds(text, start, end)
+        lo, hi = max(lo, start - 80), min(hi, end + 80)
         context = _IDENTIFYING_CONTEXT.search(text, lo, hi)
         if context:
-            yield Hit("DHR-A003", match.start(), match.end(),
+            yield Hit("DHR-A003", start, end,
                       f"an exact date near '{context.group(0)}' could identify the people involved",
                       "give the month and year only, or 'later in 2024'; never the day of death, trial or sentencing")
-    for match in _BIRTH.finditer(text):
-        yield Hit("DHR-A004", match.start(), match.end(), "a date of birth is mentioned",
-                  "give the person's age at the time instead")
-    for match in _ADDRESS.finditer(text):
-        yield Hit("DHR-A005", match.start(), match.end(), "looks like a street address",
-                  "describe the place generally ('her flat', 'a street near her home')")
     for match in _POSTCODE.finditer(text):
-        yield Hit("DHR-A006", match.start(), match.end(), "looks like a UK postcode", "remove the postcode")
-    nhs_spans = []
-    for match in _NHS_SPACED.finditer(text):
-        nhs_spans.append(match.span())
-        yield Hit("DHR-A008", match.start(), match.end(), "looks like an NHS number", "remove the NHS number")
-    for match in _TEN_DIGITS.finditer(text):
-        if _nhs_checksum_ok(match.group(0)):
-            nhs_spans.append(match.span())
-            yield Hit("DHR-A008", match.start(), match.end(), "looks like an NHS number", "remove the NHS number")
-    for match in _PHONE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        if 10 <= len(digits) <= 12 and not any(s < match.end() and e > match.start() for s, e in nhs_spans):
-            yield Hit("DHR-A007", match.start(), match.end(), "looks like a telephone number",
-                      "remove it (an organisation's public helpline may be suppressed with a reason)")
-    for match in _EMAIL.finditer(text):
-        if not match.group(0).lower().rstrip(".").endswith(_PUBLIC_EMAIL_DOMAINS):
-            yield Hit("DHR-A009", match.start(), match.end(), "looks like an e-mail address",
-                      "remove it, or give an organisation's public address")
+        if at_word_start(match.start()):
+            yield Hit("DHR-A006", match.start(), match.end(), "looks like a UK postcode", "remove the postcode")
 
+
+def _phone_hit(match: re.Match) -> Hit:
+    return Hit("DHR-A007", match.start(), match.end(), "looks like a telephone number",
+               "remove it (an organisation's public helpline may be suppressed with a reason)")
 
 class NameList:
     """The private deny-list as one compiled pattern: full names, and each name part of 3+ letters."""
@@ -172,6 +192,21 @@ def identifier_findings(file: str, text: str, locate, publish: bool, where: str 
             for hit in scan_identifiers(text)]
 
 
+def segment_identifier_findings(file: str, segments: list, publish: bool, where: str = "") -> list[Finding]:
+    """Identifying details in a document's segments, scanned in one pass over their joined text."""
+    from .document import joined
+
+    text, locate = joined(segments)
+    found = []
+    for hit in scan_identifiers(text):
+        place = locate(hit.start, hit.end)
+        if place is not None:
+            segment, offset = place
+            found.append(Finding(hit.rule, "error" if publish else "warning", file, *segment.locate(offset),
+                                 hit.message + where, hit.suggestion))
+    return found
+
+
 def _project_text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
     for doc in ws.documents:
         yield doc.file, "\n".join(doc.lines)
@@ -200,8 +235,7 @@ def check_anonymity(ws: Workspace) -> list[Finding]:
         for file, text in _project_text_files(ws):
             found += name_findings(names, file, text)
     for doc in ws.documents:
-        for segment in doc.segments:
-            found += identifier_findings(doc.file, segment.text, segment.locate, ws.publish)
+        found += segment_identifier_findings(doc.file, doc.segments, ws.publish)
     for item in ws.data_texts:
         found += identifier_findings(item.file, item.text, lambda offset, line=item.line: (line, 1), ws.publish,
                                      f" in {item.label}")

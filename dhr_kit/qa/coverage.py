@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..loading.csvio import read_table
 from ..model import Recommendation
 from .catalogue import load_rule_data
 from .findings import Finding
@@ -55,7 +54,7 @@ def _events(ws: Workspace) -> list[Event]:
     events = []
     for file, number, agency, text in zip(frame["file"], frame["row"], frame["agency"], frame["event"]):
         if file not in lines:
-            table = read_table(ws.root / file, ws.root, [], required=(), optional=())
+            table = ws.table(ws.root / file)
             lines[file] = {row.number: row.line for row in table.rows} if table else {}
         events.append(Event(file, lines[file].get(int(number), 1), agency, types.get(agency, "other"), str(text)))
     events.sort(key=lambda e: (e.file, e.line))

@@ -12,8 +12,10 @@ a segment's text maps back to the exact line and column of the source.
 from __future__ import annotations
 
 import ast
+import bisect
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -88,6 +90,26 @@ class Segment:
             else:
                 hi = mid - 1
         return self.line + lo, offset - starts[lo] + 1
+
+
+def joined(segments: list[Segment]) -> tuple[str, Callable[[int, int], tuple[Segment, int] | None]]:
+    """The segments' texts joined by blank lines (one regex pass instead of one per segment), and a
+    function mapping a match (start, end) in it to (segment, offset in the segment) — None when the
+    match straddles two segments."""
+    starts: list[int] = []
+    position = 0
+    for segment in segments:
+        starts.append(position)
+        position += len(segment.text) + 2
+    text = "\n\n".join(s.text for s in segments)
+
+    def locate(start: int, end: int) -> tuple[Segment, int] | None:
+        index = bisect.bisect_right(starts, start) - 1
+        if index < 0 or end > starts[index] + len(segments[index].text):
+            return None
+        return segments[index], start - starts[index]
+
+    return text, locate
 
 
 @dataclass
@@ -165,6 +187,9 @@ class Document:
 
 # --------------------------------------------------------------------------------------------------
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
+_MD.core.ruler.disable(["inline", "text_join"])  # block structure is all we need: inline spans are masked
+_MD.block.ruler.disable(["lheading"])  # slow; setext headings are recognised below (_setext)
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 
 
 def _scan_divs(lines: list[str]) -> tuple[list[str], set[int]]:
@@ -260,6 +285,7 @@ def parse_document(text: str, file: str, *, appendix: bool = False) -> Document:
     in_quote = 0
     row_map: list[int] | None = None
     heading_level = 0
+    paragraph_end = -1
 
     def add_segment(kind: str, first: int, last: int) -> None:  # 0-based, last exclusive
         raw = "\n".join(lines[first:last])
@@ -297,8 +323,21 @@ def parse_document(text: str, file: str, *, appendix: bool = False) -> Document:
         elif kind == "tr_close" and row_map:
             add_segment("quote" if in_quote else "prose", row_map[0], row_map[1])
             row_map = None
+        elif kind == "hr" and token.map and paragraph_end == token.map[0] and doc.segments \
+                and lines[token.map[0]].strip().startswith("-") and doc.segments[-1].kind == "prose":
+            # "Title\n-----": a setext level-2 heading (markdown-it's lheading rule is disabled)
+            previous = doc.segments.pop()
+            headings.append((previous.line, 2, "\n".join(lines[previous.line - 1:token.map[0]])))
+            doc.segments.append(Segment("heading", previous.line, previous.text, token.map[1]))
         elif kind == "inline" and token.map and row_map is None:
             first, last = token.map
+            if not heading_level and last - first >= 2 and _SETEXT.match(lines[last - 1]) \
+                    and lines[last - 1].strip()[0] == "=":
+                headings.append((first + 1, 1, "\n".join(lines[first:last - 1])))
+                add_segment("heading", first, last - 1)
+                paragraph_end = last
+                continue
+            paragraph_end = last
             if heading_level:
                 headings.append((first + 1, heading_level, token.content))
                 add_segment("quote" if in_quote else "heading", first, last)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .catalogue import load_rule_data
 from .document import Segment
+from .fastscan import DispatchScanner
 from .findings import Finding
 from .language import _flexible_spaces
 from .workspace import Workspace
@@ -19,13 +20,15 @@ _BIB_ENTRY = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
 
 
 @cache
-def claims_pattern() -> re.Pattern:
+def claims_scanner() -> DispatchScanner:
     claims = load_rule_data("evidence.yml")["claims"]
-    return re.compile("|".join(rf"(?<![\w-])(?:{_flexible_spaces(c)})(?!\w)" for c in claims), re.IGNORECASE)
+    return DispatchScanner([("claim", [_flexible_spaces(c) for c in claims])])
 
 
 def citations(text: str) -> list[tuple[int, str]]:
     """(offset, key) of each citation in text, cross-references excluded."""
+    if "@" not in text:
+        return []
     return [(m.start(1) - 1, m.group(1).rstrip(".:")) for m in _CITATION.finditer(text)
             if not _CROSSREF.match(m.group(1))]
 
@@ -42,14 +45,14 @@ def bibliography_keys(paths: Iterable[Path]) -> set[str]:
 
 def claim_findings(file: str, segments: Iterable[Segment]) -> list[Finding]:
     found = []
-    pattern = claims_pattern()
+    scanner = claims_scanner()
     for segment in segments:
         if citations(segment.text):
             continue
-        for match in pattern.finditer(segment.text):
-            line, column = segment.locate(match.start())
+        for _, start, end in scanner.finditer(segment.text):
+            line, column = segment.locate(start)
             found.append(Finding("DHR-E001", "warning", file, line, column,
-                                 f"the claim \"{' '.join(match.group(0).split())}\" has no citation",
+                                 f"the claim \"{' '.join(segment.text[start:end].split())}\" has no citation",
                                  "cite the research in the same paragraph, e.g. [@key], with the source in the "
                                  "bibliography"))
     return found

@@ -22,10 +22,17 @@ _TRACEBACK_HEAD = re.compile(r"Traceback \(most recent call last\)")
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)(?:\{(?P<attrs>[^}]*)\})?")
 
 
+def _may_hold_placeholder(text: str) -> bool:
+    lowered = text.lower()
+    return any(n in lowered for n in ("placeholder", "todo", "fixme", "tbc", "xxx", "???"))
+
+
 def placeholder_findings(doc: Document, publish: bool) -> list[Finding]:
     severity = "error" if publish else "warning"
     found = []
     for segment in doc.segments:
+        if not _may_hold_placeholder(segment.text):
+            continue
         for match in PLACEHOLDER.finditer(segment.text):
             line, column = segment.locate(match.start())
             found.append(Finding("DHR-P001", severity, doc.file, line, column,

@@ -44,6 +44,13 @@ class Workspace:
 
     def find_sections(self, synonyms: list[str]) -> list[tuple[Document, Section]]:
         """Sections whose normalised heading starts with one of the synonyms (whole words)."""
+        cache = self.__dict__.setdefault("_found_sections", {})
+        key = tuple(synonyms)
+        if key not in cache:
+            cache[key] = self._find_sections(synonyms)
+        return cache[key]
+
+    def _find_sections(self, synonyms: list[str]) -> list[tuple[Document, Section]]:
         found = []
         for doc, section in self.sections():
             for synonym in synonyms:
@@ -54,7 +61,14 @@ class Workspace:
 
     @cached_property
     def data_texts(self) -> list[DataText]:
-        return collect_data_texts(self.root)
+        return collect_data_texts(self.root, self.table)
+
+    def table(self, path: Path, known: tuple[str, ...] = ()):
+        """A data table (CSV or XLSX) read once per run, rows with their lines; None if unreadable."""
+        cache = self.__dict__.setdefault("_tables", {})
+        if path not in cache:
+            cache[path] = read_table(path, self.root, [], required=(), optional=known) if path.is_file() else None
+        return cache[path]
 
     # Locating data in its files ----------------------------------------------------------------
     def yaml_line(self, name: str, key_path: tuple = ()) -> int:
@@ -73,9 +87,7 @@ class Workspace:
         """Line of the first row of data/<name> whose ``column`` is ``value`` (1 when absent)."""
         cache = self.__dict__.setdefault("_csv_tables", {})
         if name not in cache:
-            path = self.root / "data" / name
-            cache[name] = read_table(path, self.root, [], required=(), optional=_TABLE_COLUMNS.get(name, ())) \
-                if path.is_file() else None
+            cache[name] = self.table(self.root / "data" / name)
         table = cache[name]
         if table is not None:
             for row in table.rows:
@@ -118,19 +130,9 @@ _TABLE_TEXT: dict[str, tuple[str, ...]] = {
     "panel.csv": ("independence",),
     "qa_tracker.csv": ("response",),
 }
-_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "chronology": ("date", "agency", "event", "source", "tor", "significance"),
-    "recommendations.csv": ("id", "agency", "scope", "tor", "topics", "text"),
-    "action_plan.csv": ("recommendation", "action", "lead", "milestones", "target_date", "status"),
-    "action_updates.csv": ("recommendation", "date", "update"),
-    "panel.csv": ("name", "role", "agency", "panel_role", "independence"),
-    "qa_tracker.csv": ("id", "point", "status", "response", "where"),
-}
 
 
-def _table_texts(path: Path, root: Path, columns: tuple[str, ...], known: tuple[str, ...],
-                 label: str) -> list[DataText]:
-    table = read_table(path, root, [], required=(), optional=known)
+def _table_texts(table, columns: tuple[str, ...], label: str) -> list[DataText]:
     if table is None:
         return []
     return [DataText(table.file, row.line, str(row.values[c]), f"{label} (row {row.number}, {c})")
@@ -178,17 +180,18 @@ def _yaml_texts(path: Path, root: Path, keys: set[str], quote_keys: set[str] = f
             if key_path[-1] in keys | quote_keys and text.strip()]
 
 
-def collect_data_texts(root: Path) -> list[DataText]:
+def collect_data_texts(root: Path, read=None) -> list[DataText]:
     """The data text that helpers render, each with file and line (read fresh: the model keeps no lines)."""
     data = root / "data"
+    read = read or (lambda path: read_table(path, root, [], required=(), optional=()))
     texts: list[DataText] = []
     chronology = [data / "chronology.csv"] if (data / "chronology.csv").is_file() else \
         sorted(p for p in (data / "chronology").glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
     for path in chronology:
-        texts += _table_texts(path, root, ("event",), _TABLE_COLUMNS["chronology"], "chronology event")
+        texts += _table_texts(read(path), ("event",), "chronology event")
     for name, columns in _TABLE_TEXT.items():
         if (data / name).is_file():
-            texts += _table_texts(data / name, root, columns, _TABLE_COLUMNS[name], name.removesuffix(".csv"))
+            texts += _table_texts(read(data / name), columns, name.removesuffix(".csv"))
     yaml_keys = {
         "protected_characteristics.yml": ({"reason", "analysis"}, set()),
         "parallel_reviews.yml": ({"rationale", "outcome", "decision"}, set()),

@@ -1,9 +1,11 @@
-"""Run a chapter's code cells in a real Jupyter kernel (nbclient + ipykernel).
+"""Run chapters' code cells in real Jupyter kernels (nbclient + ipykernel), one kernel reused per worker.
 
 The notebook handed to the kernel is the chapter's evaluated cells between two hidden cells: the
-first installs an audit hook that records every file and folder the kernel reads under the project
-root; the last prints that read-set as JSON, which the cache hashes (so a changed data file
-re-executes exactly the chapters that read it).
+first (in a new kernel) installs an audit hook that records every file and folder the kernel reads
+under the project root, then resets the kernel to a fresh kernel's state for this chapter (user
+namespace, cwd, DHR_* environment, figures, review cache, project modules, warnings); the last
+prints the read-set as JSON, which the cache hashes (so a changed data file re-executes exactly the
+chapters that read it).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client import AsyncKernelManager
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -29,12 +33,18 @@ QUARTO_DEFAULTS: dict[str, Any] = {
 EXECUTE_KEYS = set(QUARTO_DEFAULTS)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
-_SETUP_CELL = r'''
-def _dhr_install_read_recorder():
-    import os, sys
-    root = os.path.join(os.path.abspath(os.environ["DHR_PROJECT"]), "")
-    files, dirs = set(), set()
+# Runs once per kernel: installs the read recorder (an audit hook cannot be removed, so it is installed
+# once and its sets are cleared per chapter) and a `_dhr_kernel` module whose reset() puts the process
+# back into the state a fresh kernel would have before each chapter.
+_SETUP_CELL = r"""
+def _dhr_setup():
+    import importlib, linecache, os, sys, types, warnings
+    state = types.ModuleType("_dhr_kernel")
+    state.files, state.dirs, state.root = set(), set(), ""
     def record(event, args):
+        root = state.root
+        if not root:
+            return
         if event == "open":
             path, mode, flags = args
             if isinstance(mode, str):
@@ -53,19 +63,75 @@ def _dhr_install_read_recorder():
         except (TypeError, ValueError):
             return
         if path.startswith(root):
-            (files if event == "open" else dirs).add(path[len(root):])
+            (state.files if event == "open" else state.dirs).add(path[len(root):])
     sys.addaudithook(record)
-    return files, dirs
-_dhr_reads = _dhr_install_read_recorder()
-del _dhr_install_read_recorder
-import warnings as _dhr_warnings  # "UserWarning: text" — no temporary file paths in the book
-_dhr_warnings.formatwarning = lambda message, category, *args, **kwargs: f"{category.__name__}: {message}\n"
-'''
+    # "UserWarning: text" — no temporary file paths in the book
+    warnings.formatwarning = lambda message, category, *args, **kwargs: f"{category.__name__}: {message}\n"
+    state.environ, state.path = dict(os.environ), list(sys.path)
+    state.filters = list(warnings.filters)
+    state.formatwarning, state.showwarning = warnings.formatwarning, warnings.showwarning
 
-_REPORT_CELL = r'''
-import json as _dhr_json
-print(_dhr_json.dumps({"files": sorted(_dhr_reads[0]), "dirs": sorted(_dhr_reads[1])}))
-'''
+    def project_module(module, root):
+        # a module of the review itself (re-imported per chapter, so its file is in the read-set);
+        # never packages installed inside the project (.venv) or extension modules
+        file = getattr(module, "__file__", None)
+        if not isinstance(file, str) or not file.endswith(".py"):
+            return False
+        path = os.path.abspath(file)
+        if not path.startswith(root):
+            return False
+        parts = path[len(root):].split(os.sep)
+        return not parts[0].startswith(".") and "site-packages" not in parts and "dist-packages" not in parts
+
+    def reset(project, publish, chapter_dir):
+        from IPython import get_ipython
+        root = os.path.join(os.path.abspath(project), "")
+        state.root = ""  # nothing the reset itself reads counts
+        get_ipython().reset(new_session=True)
+        for name in ("last_type", "last_value", "last_traceback"):
+            sys.__dict__.pop(name, None)
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if "matplotlib" in sys.modules:
+                sys.modules["matplotlib"].rc_file_defaults()
+            if "pandas" in sys.modules:
+                sys.modules["pandas"].reset_option("all")
+        review = sys.modules.get("dhr_kit.helpers._review")
+        if review is not None:
+            review._CACHE.clear()  # every chapter re-reads the data files it uses
+        for name, module in list(sys.modules.items()):
+            if project_module(module, root):
+                del sys.modules[name]
+        importlib.invalidate_caches()
+        linecache.clearcache()
+        sys.path[:] = state.path
+        warnings.filters[:] = state.filters
+        warnings.formatwarning, warnings.showwarning = state.formatwarning, state.showwarning
+        warnings.onceregistry.clear()
+        warnings._filters_mutated()  # forgets which warnings were already shown
+        os.environ.clear()
+        os.environ.update(state.environ)
+        os.environ.update({"DHR_PROJECT": project, "DHR_PUBLISH": publish, "DHR_CHAPTER_DIR": chapter_dir})
+        os.chdir(project)
+        state.files.clear()
+        state.dirs.clear()
+        state.root = root
+
+    def report():
+        import json
+        state.root = ""
+        print(json.dumps({"files": sorted(state.files), "dirs": sorted(state.dirs)}))
+
+    state.reset, state.report = reset, report
+    sys.modules["_dhr_kernel"] = state
+_dhr_setup()
+"""
+
+_RESET_CELL = '__import__("sys").modules["_dhr_kernel"].reset({project!r}, {publish!r}, {chapter_dir!r})\n'
+
+_REPORT_CELL = '__import__("sys").modules["_dhr_kernel"].report()\n'
 
 
 def effective_options(cell: Cell, chapter: Chapter, project_execute: dict[str, Any]) -> dict[str, Any]:
@@ -110,56 +176,113 @@ def _kernel_env(root: Path, chapter: Chapter, publish: bool) -> dict[str, str]:
     return env
 
 
+class KernelSession:
+    """One Jupyter kernel that runs chapters one after another, reset before each (see _SETUP_CELL).
+
+    Not thread-safe: one session per worker thread, closed (kernel shut down) by that thread. A chapter
+    that fails in any way discards the kernel; the next chapter starts a fresh one.
+    """
+
+    def __init__(self, root: Path, *, kernel_name: str = "python3", timeout: int = 600):
+        self.root, self.kernel_name, self.timeout = root, kernel_name, timeout
+        self.km: Any = None
+        self.kc: Any = None
+        self.kernels_started = 0
+
+    def execute(self, chapter: Chapter, *, publish: bool, project_execute: dict[str, Any]) -> ExecutionResult:
+        """Execute the chapter's evaluated cells, cwd = project root.
+
+        A cell error stops with BuildError naming the chapter, the cell's line and the exception,
+        unless the cell (or chapter/project) sets `error: true`.
+        """
+        code_cells = chapter.code_cells
+        fresh = self.km is None
+        reset = _RESET_CELL.format(project=str(self.root), publish="1" if publish else "0",
+                                   chapter_dir=str(chapter.path.parent.resolve()))
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": self.kernel_name, "display_name": "Python 3", "language": "python"}
+        nb.cells.append(nbformat.v4.new_code_cell((_SETUP_CELL if fresh else "") + reset))
+        positions: dict[int, int] = {}  # index in code_cells -> index in nb.cells
+        for index, cell in enumerate(code_cells):
+            options = effective_options(cell, chapter, project_execute)
+            if not options.get("eval", True):
+                continue
+            nb_cell = nbformat.v4.new_code_cell(cell.source)
+            if options.get("error"):
+                nb_cell.metadata["tags"] = ["raises-exception"]
+            positions[index] = len(nb.cells)
+            nb.cells.append(nb_cell)
+        nb.cells.append(nbformat.v4.new_code_cell(_REPORT_CELL))
+
+        if fresh:
+            self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+        client = NotebookClient(nb, km=self.km, timeout=self.timeout, kernel_name=self.kernel_name,
+                                allow_errors=False, record_timing=False,
+                                resources={"metadata": {"path": str(self.root)}})
+        client.kc = self.kc
+        started = time.perf_counter()
+        try:
+            if fresh:
+                self.kernels_started += 1
+            client.execute(env=_kernel_env(self.root, chapter, publish), stderr=subprocess.DEVNULL)
+            self.kc = client.kc
+        except BaseException as exc:
+            self.kc = self.kc or client.kc
+            self.close()  # never reuse a kernel after a failure: a fresh one for the next chapter
+            raise self._build_error(exc, chapter, nb, positions) from None
+        seconds = time.perf_counter() - started
+        outputs = [[dict(o) for o in nb.cells[positions[i]].outputs] if i in positions else []
+                   for i in range(len(code_cells))]
+        files, dirs = _read_set(nb.cells[-1])
+        return ExecutionResult(outputs=outputs, files=files, dirs=dirs, seconds=seconds)
+
+    def _build_error(self, exc: BaseException, chapter: Chapter, nb: Any, positions: dict[int, int]) -> BaseException:
+        if isinstance(exc, CellExecutionError):
+            failing = next((i for i, pos in positions.items() if _error_output(nb.cells[pos]) is not None
+                            and "raises-exception" not in nb.cells[pos].metadata.get("tags", [])), None)
+            where = cell_location(chapter, chapter.code_cells[failing]) if failing is not None else chapter.rel
+            return BuildError(f"{where}: the cell raised {exc.ename}: {strip_ansi(str(exc.evalue))}\n"
+                              "  fix: correct the code or its data, or set `#| error: true` to show the error "
+                              "in the report")
+        if isinstance(exc, CellTimeoutError):
+            return BuildError(f"{chapter.rel}: a cell ran longer than {self.timeout} s and was stopped")
+        if isinstance(exc, DeadKernelError):
+            return BuildError(f"{chapter.rel}: the Jupyter kernel died while running the chapter ({exc})")
+        if exc.__class__.__name__ in {"NoSuchKernel", "FileNotFoundError", "RuntimeError"}:
+            return ToolError("jupyter", f"could not start the {self.kernel_name!r} kernel ({exc})",
+                             fix="pip install ipykernel, then `python -m ipykernel install --user`")
+        return exc
+
+    def close(self) -> None:
+        """Shut the kernel down (if one is running) and wait for its process to end."""
+        km, kc, self.km, self.kc = self.km, self.kc, None, None
+        if kc is not None:
+            kc.stop_channels()
+        if km is not None:
+            _shutdown(km)
+
+    def __enter__(self) -> KernelSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+async def _async_shutdown(km: Any) -> None:
+    try:
+        if km.has_kernel:
+            await km.shutdown_kernel(now=False)
+    finally:
+        await ensure_async(km.cleanup_resources())
+
+_shutdown = run_sync(_async_shutdown)
+
+
 def execute_chapter(chapter: Chapter, root: Path, *, publish: bool, project_execute: dict[str, Any],
                     kernel_name: str = "python3", timeout: int = 600) -> ExecutionResult:
-    """Execute the chapter's evaluated cells in one fresh kernel, cwd = project root.
-
-    A cell error stops with BuildError naming the chapter, the cell's line and the exception,
-    unless the cell (or chapter/project) sets `error: true`.
-    """
-    code_cells = chapter.code_cells
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": kernel_name, "display_name": "Python 3", "language": "python"}
-    nb.cells.append(nbformat.v4.new_code_cell(_SETUP_CELL))
-    positions: dict[int, int] = {}  # index in code_cells -> index in nb.cells
-    for index, cell in enumerate(code_cells):
-        options = effective_options(cell, chapter, project_execute)
-        if not options.get("eval", True):
-            continue
-        nb_cell = nbformat.v4.new_code_cell(cell.source)
-        if options.get("error"):
-            nb_cell.metadata["tags"] = ["raises-exception"]
-        positions[index] = len(nb.cells)
-        nb.cells.append(nb_cell)
-    nb.cells.append(nbformat.v4.new_code_cell(_REPORT_CELL))
-
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, allow_errors=False,
-                            record_timing=False, resources={"metadata": {"path": str(root)}})
-    started = time.perf_counter()
-    try:
-        client.execute(env=_kernel_env(root, chapter, publish), stderr=subprocess.DEVNULL)
-    except CellExecutionError as exc:
-        failing = next((i for i, pos in positions.items() if _error_output(nb.cells[pos]) is not None
-                        and "raises-exception" not in nb.cells[pos].metadata.get("tags", [])), None)
-        where = cell_location(chapter, code_cells[failing]) if failing is not None else chapter.rel
-        name, value = (exc.ename, exc.evalue)
-        raise BuildError(f"{where}: the cell raised {name}: {strip_ansi(str(value))}\n"
-                         "  fix: correct the code or its data, or set `#| error: true` to show the error "
-                         "in the report") from None
-    except CellTimeoutError:
-        raise BuildError(f"{chapter.rel}: a cell ran longer than {timeout} s and was stopped") from None
-    except DeadKernelError as exc:
-        raise BuildError(f"{chapter.rel}: the Jupyter kernel died while running the chapter ({exc})") from None
-    except Exception as exc:  # kernel could not start: missing ipykernel or kernelspec
-        if exc.__class__.__name__ in {"NoSuchKernel", "FileNotFoundError", "RuntimeError"}:
-            raise ToolError("jupyter", f"could not start the {kernel_name!r} kernel ({exc})",
-                            fix="pip install ipykernel, then `python -m ipykernel install --user`") from None
-        raise
-    seconds = time.perf_counter() - started
-    outputs = [[dict(o) for o in nb.cells[positions[i]].outputs] if i in positions else []
-               for i in range(len(code_cells))]
-    files, dirs = _read_set(nb.cells[-1])
-    return ExecutionResult(outputs=outputs, files=files, dirs=dirs, seconds=seconds)
+    """Execute one chapter in a kernel of its own (started and shut down here)."""
+    with KernelSession(root, kernel_name=kernel_name, timeout=timeout) as session:
+        return session.execute(chapter, publish=publish, project_execute=project_execute)
 
 
 def _error_output(nb_cell: Any) -> dict | None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import queue
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from .assemble import chapter_markdown
 from .book import Book, BookChapter
 from .cache import CACHE_DIR, ChapterCache, Hasher, fallback_read_set, normalise_read_set
 from .crossref import SourceChapter, number_book
-from .execute import execute_chapter
+from .execute import KernelSession
 from .notebook import parse_chapter
 from .outputs import OutputStamp, staging_dir, swap_in, tree_digest
 from .progress import Progress
@@ -96,6 +99,74 @@ def _stored_outputs_only(chapter: Chapter) -> bool:
     return chapter.path.suffix == ".ipynb" and execute.get("enabled") is False
 
 
+ISOLATE_ENV = "DHR_ISOLATE_CHAPTERS"
+
+
+def isolate_chapters(project: Project) -> bool:
+    """One kernel per chapter (`dhr: isolate-chapters: true` or DHR_ISOLATE_CHAPTERS=1) instead of one
+    reused kernel per worker, reset between chapters."""
+    env = os.environ.get(ISOLATE_ENV, "").strip().lower()
+    if env:
+        return env in {"1", "true", "yes"}
+    return project.dhr.get("isolate-chapters") is True
+
+
+def _run_in_kernels(project: Project, plan: list[tuple[Chapter, str]],
+                    run: Callable[[KernelSession, Chapter, str], _Executed]) -> tuple[list[_Executed], int]:
+    """Run the plan on PARALLEL_KERNELS workers, each with its own kernel session, taking chapters in order.
+
+    Returns the executed chapters and the number of kernels started. Every kernel is shut down before
+    this returns; after a failure no further chapter starts, and the first failure in chapter order is raised.
+    """
+    if not plan:
+        return [], 0
+    isolate = isolate_chapters(project)
+    pending: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(plan)):
+        pending.put(index)
+    results: dict[int, _Executed] = {}
+    failures: dict[int, BaseException] = {}
+    started: list[int] = []
+    stop = threading.Event()
+
+    def worker() -> None:
+        session = KernelSession(project.root)
+        try:
+            while not stop.is_set():
+                try:
+                    index = pending.get_nowait()
+                except queue.Empty:
+                    return
+                chapter, key = plan[index]
+                try:
+                    results[index] = run(session, chapter, key)
+                except BaseException as exc:  # noqa: BLE001 — re-raised below, in chapter order
+                    failures[index] = exc
+                    stop.set()
+                    return
+                finally:
+                    if isolate:
+                        session.close()
+        finally:
+            session.close()
+            started.append(session.kernels_started)
+
+    threads = [threading.Thread(target=worker, name=f"dhr-kernel-{n}", daemon=True)
+               for n in range(min(PARALLEL_KERNELS, len(plan)))]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:  # Ctrl-C: start no further chapter; each worker shuts its kernel down
+        stop.set()
+        for thread in threads:
+            thread.join()
+    if failures:
+        raise failures[min(failures)]
+    return [results[i] for i in sorted(results)], sum(started)
+
+
 def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no_cache: bool,
                  progress: Progress, result: RenderResult) -> list[_Executed]:
     cache = ChapterCache(project.root)
@@ -117,9 +188,8 @@ def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no
         else:
             plan.append((chapter, key))
 
-    def run(item: tuple[Chapter, str]) -> _Executed:
-        chapter, key = item
-        run_result = execute_chapter(chapter, project.root, publish=publish, project_execute=project.execute)
+    def run(session: KernelSession, chapter: Chapter, key: str) -> _Executed:
+        run_result = session.execute(chapter, publish=publish, project_execute=project.execute)
         files = normalise_read_set(run_result.files, ignored) if run_result.files is not None \
             else fallback_read_set(project.root)
         dirs = normalise_read_set(run_result.dirs or [], ignored)
@@ -130,14 +200,8 @@ def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no
     for chapter in chapters:
         if chapter.rel in done:
             progress.chapter(chapter.rel, None)
-    if plan:
-        pool = ThreadPoolExecutor(max_workers=min(PARALLEL_KERNELS, len(plan)))
-        try:
-            for executed in pool.map(run, plan):  # the first failure (in chapter order) is raised
-                done[executed.chapter.rel] = executed
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)  # a failure: start no further kernels
-    result.kernels_started = len(plan)
+    executed, result.kernels_started = _run_in_kernels(project, plan, run)
+    done.update((item.chapter.rel, item) for item in executed)
     result.executed = [c.rel for c, _ in plan]
     result.cached = [c.rel for c in chapters if c.rel not in result.executed]
     result.chapter_seconds = {rel: e.seconds for rel, e in done.items() if e.seconds is not None}
