@@ -58,3 +58,19 @@ def test_assert_ready_raises_listing_errors(tmp_path: Path, monkeypatch) -> None
     monkeypatch.delenv("DHR_PUBLISH", raising=False)
     with pytest.raises(BuildError, match="DHR-S007"):
         assert_ready()
+
+
+def test_grid_table_cells_wrapping_a_legal_name(tmp_path: Path) -> None:
+    """Pandoc grid tables wrap cell text over lines; 'Domestic Violence Disclosure | Scheme' is still
+    the legal name (found in the example's executed glossary)."""
+    project = materialise(None, tmp_path)[0]
+    executed = ("# Glossary\n\n+----------------+-----------------------------------+\n"
+                "| Term           | Meaning                           |\n"
+                "+================+===================================+\n"
+                "| DVDS           | The Domestic Violence Disclosure  |\n"
+                "|                | Scheme, known as Clare's Law.     |\n"
+                "+----------------+-----------------------------------+\n"
+                "| History        | A history of domestic violence.   |\n"
+                "+----------------+-----------------------------------+\n")
+    result = check_book(project, {"chapters/a9-glossary.qmd": executed})
+    assert [(f.rule, f.line) for f in result.findings] == [("DHR-L061", 9)]  # the "History" row

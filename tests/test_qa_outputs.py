@@ -5,8 +5,7 @@ import os
 from pathlib import Path
 
 from pypdf import PdfWriter
-from pypdf.generic import (ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject, NameObject,
-                           TextStringObject)
+from pypdf.generic import ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from dhr_kit.qa import check_outputs
 from dhr_kit.qa.publication import MAX_PDF_BYTES
@@ -95,3 +94,11 @@ def test_html_alt_comments_meta_and_paths(tmp_path: Path) -> None:
 
 def test_no_outputs(tmp_path: Path) -> None:
     assert rules(check_outputs(tmp_path, tmp_path / "_book")) == ["DHR-P008"]
+
+
+def test_findings_in_a_build_folder_are_shown_under_the_output_folder_name(tmp_path: Path) -> None:
+    staging = tmp_path / "._book.tmp-x1y2"
+    staging.mkdir()
+    (staging / "09-overview.html").write_text('<html><body>\n<img src="chart.svg">\n</body></html>\n', encoding="utf-8")
+    result = check_outputs(tmp_path, staging, shown_as="_book")
+    assert [(f.rule, f.file) for f in result.findings] == [("DHR-P004", "_book/09-overview.html")]

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dhr_kit.qa import check
 from qa_fixtures import cases, expected, materialise
@@ -58,3 +59,13 @@ def test_language_rules_are_many_and_well_formed() -> None:
     for rule in rules:
         assert rule["suggestion"] and rule["message"] and rule["source"]
         assert rule["severity"] in ("error", "warning", "info")
+
+
+SENTENCES = yaml.safe_load((Path(__file__).parent / "fixtures" / "qa" / "_sentences.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", SENTENCES, ids=[c["text"][:40] for c in SENTENCES])
+def test_language_sentence(case: dict) -> None:
+    from dhr_kit.qa.language import linter
+
+    assert sorted(rule.id for rule, _, _ in linter().scan(case["text"])) == sorted(case["rules"])

@@ -87,9 +87,11 @@ def test_publish_refuses_unresolved_cross_references(tmp_path):
 def test_qa_errors_stop_before_execution(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    finding = SimpleNamespace(file="chapters/one.qmd", line=3, column=1, severity="error", rule="DHR-L001",
-                              message="victim-blaming language")
-    qa = SimpleNamespace(check=lambda root, **kw: SimpleNamespace(errors=[finding]))
+    from dhr_kit.qa import CheckResult, Finding
+
+    finding = Finding(file="chapters/one.qmd", line=3, column=1, severity="error", rule="DHR-L001",
+                      message="victim-blaming language")
+    qa = SimpleNamespace(check=lambda root, **kw: CheckResult([finding]))
     monkeypatch.setattr(pipeline, "_qa", lambda: qa)
     root = copy_case("crossref", tmp_path)
     with pytest.raises(BuildError) as info:

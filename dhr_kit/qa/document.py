@@ -224,8 +224,17 @@ def _scan_divs(lines: list[str]) -> tuple[list[str], set[int]]:
     return out, quote_lines
 
 
+_TABLE_RULE = re.compile(r"^[ \t]*[+|][-=:+| ]*[+|][ \t]*$", re.MULTILINE)  # +----+ / |---|---| lines
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*$", re.MULTILINE)
+
+
 def _mask(text: str) -> str:
-    return _MASKS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    text = _MASKS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    if "|" in text or "+" in text:
+        # table borders become spaces, so a phrase wrapped inside a grid-table cell reads as one
+        text = _TABLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
+        text = _TABLE_ROW.sub(lambda m: m.group(0).replace("|", " "), text)
+    return text
 
 
 def _cell_options(source: str) -> dict[str, str]:

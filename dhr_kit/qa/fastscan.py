@@ -62,6 +62,9 @@ def first_letters(pattern: str) -> set[str] | None:
         return None
 
 
+_INITIAL_FREQUENCY = "tasohwibmfcldpnegryuvjkqxz"  # English word-initial letters, most frequent first
+
+
 class DispatchScanner:
     """Named groups of patterns (no capturing groups inside) matched as whole words; ``finditer``
     yields (name, match) for each match, leftmost first, without overlaps."""
@@ -77,13 +80,17 @@ class DispatchScanner:
                 for letter in sorted(letters) if letters and all(ch.isalpha() for ch in letters) else [""]:
                     by_letter[letter][key].append(pattern)
         parts = []
-        for number, (letter, keyed) in enumerate(sorted(by_letter.items())):
+        ordered = sorted(by_letter.items(), key=lambda item: _INITIAL_FREQUENCY.find(item[0]) % 100)
+        for number, (letter, keyed) in enumerate(ordered):
             alternatives = "|".join(f"(?P<d{number}_{key}>" + "|".join(patterns) + ")"
                                     for key, patterns in keyed.items())
             parts.append((f"(?={re.escape(letter)})" if letter else "") + f"(?:{alternatives})")
         # The match starts with the non-word character before the word: a character class as the first
         # item lets the engine skip ahead in C (a leading look-behind would be tried at every position).
-        self.pattern = re.compile(r"[^\w-](?:" + "|".join(parts) + r")(?!\w)", flags)
+        # Words starting with a letter no pattern starts with are rejected by one class test.
+        letters = "".join(sorted(by_letter)) if "" not in by_letter else ""
+        head = f"(?=[{re.escape(letters)}])" if letters else ""
+        self.pattern = re.compile(r"[^\w-]" + head + "(?:" + "|".join(parts) + r")(?!\w)", flags)
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         """(name, start, end) of each match in ``text``."""

@@ -68,18 +68,24 @@ def _bounded(pattern: str) -> str:
 class Linter:
     """All language rules as one compiled regular expression."""
 
-    def __init__(self, entries: list[dict], sources: dict[str, str]):
+    def __init__(self, entries: list[dict], sources: dict[str, str], macros: dict[str, str] | None = None):
         self.rules: dict[str, LanguageRule] = {}
         groups = []
+
+        def expand(pattern: str) -> str:
+            for name, value in (macros or {}).items():
+                pattern = pattern.replace("{" + name + "}", value)
+            return pattern
+
         for entry in entries:
-            exceptions = entry.get("exceptions") or []
+            exceptions = [expand(e) for e in entry.get("exceptions") or []]
             exception_re = re.compile("|".join(_bounded(p) for p in exceptions), re.IGNORECASE) \
                 if exceptions else None
             rule = LanguageRule(entry["id"], entry.get("family", ""), entry["severity"], entry["message"],
                                 entry["suggestion"], sources.get(entry.get("source", ""), entry.get("source", "")),
                                 exception_re)
             self.rules[rule.id] = rule
-            groups.append((rule.id, [_flexible_spaces(p) for p in entry["patterns"]]))
+            groups.append((rule.id, [_flexible_spaces(expand(p)) for p in entry["patterns"]]))
         self.scanner = DispatchScanner(groups)
 
     def scan(self, text: str) -> Iterator[tuple[LanguageRule, int, int]]:
@@ -98,7 +104,7 @@ class Linter:
 @cache
 def linter() -> Linter:
     data = load_rule_data("language.yml")
-    return Linter(data["rules"], data.get("sources") or {})
+    return Linter(data["rules"], data.get("sources") or {}, data.get("macros") or {})
 
 
 def _finding(rule: LanguageRule, file: str, line: int, column: int, matched: str, where: str = "") -> Finding:

@@ -147,12 +147,28 @@ def check_pdf(path: Path, file: str, publish: bool, names) -> list[Finding]:
     metadata = reader.metadata or {}
     meta_text = "\n".join(str(v) for v in metadata.values())
     found += _text_findings(file, meta_text, publish, names, " (PDF metadata)")
-    for number, page in enumerate(reader.pages, 1):
-        text = page.extract_text() or ""
+    for number, text in enumerate(pdf_page_texts(path), 1):
         for finding in _text_findings(file, text, publish, names, f" (PDF page {number})"):
             finding.line = number
             found.append(finding)
     return found
+
+
+def pdf_page_texts(path: Path) -> list[str]:
+    """Each page's text, by PDFium (pypdfium2): some 30x faster than pypdf's extractor on a long report."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    texts = []
+    try:
+        for page in pdf:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return texts
 
 
 def check_html(path: Path, file: str, publish: bool, names) -> list[Finding]:
@@ -173,7 +189,8 @@ def check_html(path: Path, file: str, publish: bool, names) -> list[Finding]:
     return found
 
 
-def check_output_files(root: Path, output_dir: Path, *, publish: bool, names_file) -> list[Finding]:
+def check_output_files(root: Path, output_dir: Path, *, publish: bool, names_file,
+                       shown_as: str | None = None) -> list[Finding]:
     names, _ = load_names(names_file)
     found: list[Finding] = []
     output_dir = Path(output_dir)
@@ -184,8 +201,13 @@ def check_output_files(root: Path, output_dir: Path, *, publish: bool, names_fil
                              "render the report first: dhr render"))
     from ..errors import relpath
 
+    def shown(path: Path) -> str:
+        if shown_as is None:
+            return relpath(path, root)
+        return f"{shown_as}/{path.relative_to(output_dir).as_posix()}"
+
     for path in pdfs:
-        found += check_pdf(path, relpath(path, root), publish, names)
+        found += check_pdf(path, shown(path), publish, names)
     for path in pages:
-        found += check_html(path, relpath(path, root), publish, names)
+        found += check_html(path, shown(path), publish, names)
     return found

@@ -96,10 +96,15 @@ def check_book(root: Path | str, chapters: dict[str, str], *, publish: bool = Fa
 
 
 def check_outputs(root: Path | str, output_dir: Path | str, *, publish: bool = False,
-                  names_file: Path | str | None = None) -> CheckResult:
-    """Check rendered outputs: PDF size and tagging, image alt text, leaks in text and metadata."""
+                  names_file: Path | str | None = None, shown_as: str | None = None) -> CheckResult:
+    """Check rendered outputs: PDF size and tagging, image alt text, leaks in text and metadata.
+
+    ``shown_as`` names the output folder in findings (e.g. "_book") when ``output_dir`` is a temporary
+    build folder that the user never sees.
+    """
     root = Path(root).resolve()
-    findings = check_output_files(root, Path(output_dir), publish=publish, names_file=names_file)
+    findings = check_output_files(root, Path(output_dir), publish=publish, names_file=names_file,
+                                  shown_as=shown_as)
     try:
         from ..project import load_project
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+
+import yaml
 
 from ..errors import relpath
 from ..loader import load_review
 from ..loading.csvio import read_table
-import yaml
-
 from ..model import Review
 from ..project import Project, load_project
 from .config import severity_overrides

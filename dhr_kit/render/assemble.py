@@ -148,10 +148,10 @@ class _CellRenderer:
 
 def _html_table_to_markdown(html: str) -> str:
     """A DataFrame's HTML table as a Markdown table (the report holds no raw HTML)."""
-    import pypandoc
+    from ..tools.pandoc import run_pandoc
 
-    return pypandoc.convert_text(html, "markdown-simple_tables-multiline_tables-raw_html-native_divs-native_spans",
-                                 format="html", extra_args=["--wrap=preserve"]).strip() + "\n"
+    return run_pandoc(html, ["--from", "html", "--wrap=preserve", "--to",
+                             "markdown-simple_tables-multiline_tables-raw_html-native_divs-native_spans"]).strip() + "\n"
 
 
 def chapter_markdown(chapter: Chapter, outputs: list[list[dict[str, Any]]], *, root: Path, slug: str,

@@ -12,11 +12,11 @@ import os
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
-
-import pypandoc
+from typing import Any
 
 from ..errors import Problem
+from ..tools.pandoc import run_pandoc
+from .pandoc_book import walk as _walk
 
 READ_FORMAT = "markdown"
 WRITE_FORMAT = "markdown-simple_tables-multiline_tables"
@@ -85,16 +85,6 @@ def stringify(node: Any) -> str:
     return stringify(content) if isinstance(content, list) else ""
 
 
-def _walk(node: Any) -> Iterator[dict]:
-    """Every AST element (dict with "t"), depth first, in document order."""
-    if isinstance(node, dict):
-        if "t" in node:
-            yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
 
 
 def _attr(node: dict) -> list | None:
@@ -307,12 +297,11 @@ def _rewrite_images(blocks: list[dict], chapter_dir: Path, root: Path, rel: str,
 # ---- pandoc I/O --------------------------------------------------------------------------------
 
 def _to_ast(markdown: str) -> dict:
-    return json.loads(pypandoc.convert_text(markdown, "json", format=READ_FORMAT))
+    return json.loads(run_pandoc(markdown, ["--from", READ_FORMAT, "--to", "json"]))
 
 
 def _to_markdown(doc: dict) -> str:
-    return pypandoc.convert_text(json.dumps(doc), WRITE_FORMAT, format="json",
-                                 extra_args=["--wrap=preserve"])
+    return run_pandoc(json.dumps(doc), ["--from", "json", "--to", WRITE_FORMAT, "--wrap=preserve"])
 
 
 def number_book(chapters: list[SourceChapter], root: Path, *, number_sections: bool = True,

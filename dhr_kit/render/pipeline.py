@@ -47,22 +47,26 @@ class RenderResult:
 
 
 def _qa():
-    """dhr_kit.qa, or None while it is not importable (the only place that guard lives)."""
-    try:
-        from .. import qa
-    except ImportError:
-        return None
-    return qa if hasattr(qa, "check") else None
+    """dhr_kit.qa: the renderer's QA gate. A seam: the renderer's own tests render plain Quarto books
+    (not reviews) and replace it with ``lambda: None`` to switch the review rules off."""
+    from .. import qa
+
+    return qa
 
 
-def _stop_on_findings(result: Any, stage: str) -> None:
-    errors = list(getattr(result, "errors", []) or [])
+def _gate(result: Any, stage: str, progress: Progress | None) -> None:
+    """Show a QA pass's warnings; stop the build on its errors."""
+    from ..qa.report import format_finding
+
+    for finding in result.warnings:
+        if progress is not None:
+            progress.warning(format_finding(finding))
+    errors = list(result.errors)
     if not errors:
         return
-    lines = [f"{f.file}:{f.line or 0}:{getattr(f, 'column', 0) or 0}: {f.severity} {f.rule} {f.message}"
-             for f in errors]
     raise BuildError(f"{len(errors)} QA error{'s' if len(errors) != 1 else ''} {stage}; nothing was rendered:\n  "
-                     + "\n  ".join(lines) + "\n  fix: correct them (see `dhr check`), then render again")
+                     + "\n  ".join(map(format_finding, errors))
+                     + "\n  fix: correct them (see `dhr check`), then render again")
 
 
 def _selected_formats(to: str) -> list[str]:
@@ -312,8 +316,10 @@ def _write_outputs(book: Book, formats: list[str], out_dir: Path, single_file: b
     return written
 
 
-def _output_stamp(book: Book, formats: list[str], single_file: bool, images: list[str]) -> str:
-    """Digest of everything the writers read: the Book, the images it shows, templates, dhr-kit's code."""
+def _output_stamp(book: Book, formats: list[str], single_file: bool, images: list[str],
+                  names_file: Path | str | None = None) -> str:
+    """Digest of everything the writers and the output checks read: the Book, the images it shows,
+    templates, dhr-kit's code, and the private names list (so a new name re-checks the outputs)."""
     from ..paths import templates_dir
 
     package = Path(__file__).resolve().parent.parent
@@ -324,8 +330,22 @@ def _output_stamp(book: Book, formats: list[str], single_file: bool, images: lis
     chapters = json.dumps([c.__dict__ for c in book.chapters], sort_keys=True, default=str)
     meta = json.dumps({k: v for k, v in book.__dict__.items() if k != "chapters"}, sort_keys=True, default=str)
     figures = OutputStamp.digest(*(f"{rel}={Hasher(book.root).file(rel)}" for rel in images))
+    names = _names_digest(names_file)
     return OutputStamp.digest(__version__, ",".join(formats), str(single_file), chapters, meta, templates,
-                              figures, tree_digest(package, "*.py"))
+                              figures, tree_digest(package, "*.py"), names)
+
+
+def _names_digest(names_file: Path | str | None) -> str:
+    """The private names list's content digest ($DHR_NAMES_FILE when no file is given); never the names."""
+    import os
+
+    path = names_file or os.environ.get("DHR_NAMES_FILE")
+    if not path:
+        return ""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return f"unreadable:{path}"  # the checks themselves report the missing file
 
 
 # ---- the API ------------------------------------------------------------------------------------
@@ -347,7 +367,7 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
         return result
 
     chapters = _parse_all(project)  # bad input is reported before anything else runs
-    _check_sources(project, publish, strict, names_file)
+    _check_sources(project, publish, strict, names_file, progress)
     result = RenderResult(engine="embedded", output_dir=project.output_dir)
     executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
     book, executed_md, problems, book_images = build_book(project, executed, publish=publish)
@@ -358,22 +378,22 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
         result.warnings.append(str(problem))
         progress.warning(str(problem))
     qa = _qa()
-    if qa is not None and hasattr(qa, "check_book"):
-        _stop_on_findings(qa.check_book(project.root, executed_md, publish=publish, strict=strict,
-                                        names_file=names_file), "in the executed chapters")
+    if qa is not None:
+        _gate(qa.check_book(project.root, executed_md, publish=publish, strict=strict, names_file=names_file),
+              "in the executed chapters", progress)
 
     stamp_store = OutputStamp(project.root)
-    stamp = _output_stamp(book, formats, single_file, book_images)
+    stamp = _output_stamp(book, formats, single_file, book_images, names_file)
     if stamp_store.matches(stamp, project.output_dir):
+        # The same outputs passed the same output checks (same names list, same mode) when written.
         result.writers_skipped = True
         result.outputs = sorted(p for p in project.output_dir.rglob("*") if p.is_file())
-        _check_outputs(project, project.output_dir, publish, strict, names_file)
     else:
         stamp_store.clear()
         with staging_dir(project.output_dir) as staging:
             progress.step(f"writing {', '.join(formats)}")
             written = _write_outputs(book, formats, staging, single_file)
-            _check_outputs(project, staging, publish, strict, names_file)
+            _check_outputs(project, staging, publish, strict, names_file, progress)
             swap_in(staging, project.output_dir)
         result.outputs = [project.output_dir / p.relative_to(staging) for p in written]
         stamp_store.record(stamp, project.output_dir)
@@ -385,15 +405,20 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
     return result
 
 
-def _check_sources(project: Project, publish: bool, strict: bool, names_file: Path | str | None) -> None:
+def _check_sources(project: Project, publish: bool, strict: bool, names_file: Path | str | None,
+                   progress: Progress | None = None) -> None:
     qa = _qa()
-    if qa is not None:
-        _stop_on_findings(qa.check(project.root, publish=publish, strict=strict, names_file=names_file),
-                          "in the sources")
+    if qa is None:
+        return
+    _gate(qa.check(project.root, publish=publish, strict=strict, names_file=names_file), "in the sources", progress)
 
 
-def _check_outputs(project: Project, out_dir: Path, publish: bool, strict: bool, names_file: Path | str | None) -> None:
+def _check_outputs(project: Project, out_dir: Path, publish: bool, strict: bool, names_file: Path | str | None,
+                   progress: Progress | None = None) -> None:
     qa = _qa()
-    if qa is not None and hasattr(qa, "check_outputs"):
-        _stop_on_findings(qa.check_outputs(project.root, out_dir, publish=publish, names_file=names_file),
-                          "in the rendered outputs")
+    if qa is None:
+        return
+    shown_as = project.output_dir.relative_to(project.root).as_posix() \
+        if project.output_dir.is_relative_to(project.root) else project.output_dir.name
+    _gate(qa.check_outputs(project.root, out_dir, publish=publish, names_file=names_file, shown_as=shown_as),
+          "in the rendered outputs", progress)
