@@ -1,7 +1,7 @@
 """Load and validate a review's ``data/`` folder into a typed :class:`~dhr_kit.model.Review`.
 
 Every problem in every file is collected first and reported together (:class:`InputError`), each with
-the file, the line (or row and column, or YAML key) and the fix. File formats: docs/data-files.md.
+the file, the line (or row and column, or YAML key) and the fix. File formats: the README (Data files).
 """
 from __future__ import annotations
 
