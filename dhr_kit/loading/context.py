@@ -32,5 +32,5 @@ class LoadContext:
         if required:
             self.problems.append(Problem(self.rel(path), "the file is missing",
                                          fix=f"create it{' with ' + what if what else ''} "
-                                             "(see "Data files" in the dhr-kit README, or start from `dhr new`)"))
+                                             "(see 'Data files' in the dhr-kit README, or start from `dhr new`)"))
         return None
