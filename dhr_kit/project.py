@@ -1,6 +1,7 @@
 """The review project as `_quarto.yml` describes it: chapters, appendices, output dir, options."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,15 @@ def _chapter_entries(items: Any, file: str, key: str, problems: list[Problem]):
                                     fix="each entry is a file path or a `part:` with `chapters:`"))
 
 
+def entry_line(config_path: Path, rel: str) -> int | None:
+    """The line of `_quarto.yml` that lists ``rel`` (the first line holding it), None when not found."""
+    pattern = re.compile(rf"(?<![\w./-]){re.escape(rel)}(?![\w./-])")
+    for number, line in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return None
+
+
 def load_project(root: Path | str) -> Project:
     """Read `_quarto.yml`; every problem (missing file, missing chapter) is reported at once."""
     root = Path(root).resolve()
@@ -110,6 +120,7 @@ def load_project(root: Path | str) -> Project:
             path = root / rel
             if not path.is_file():
                 problems.append(Problem(CONFIG_FILE, f"chapter file {rel} does not exist", key=f"book.{key}",
+                                        line=entry_line(config_path, rel),
                                         fix=f"create {rel} or remove it from the list"))
             chapters.append(ChapterRef(path=path, rel=rel, part=part, appendix=appendix))
     if not chapters and not problems:

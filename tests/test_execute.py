@@ -158,7 +158,7 @@ def test_a_failed_chapter_does_not_poison_the_next(tmp_path):
     failing = "# Fails\n\n```{python}\nleftover = 1\nraise KeyError('boom')\n```\n"
     root, chapters = _project(tmp_path, {"chapters/fail.qmd": failing, "chapters/check.qmd": CHECK})
     with KernelSession(root) as session:
-        with pytest.raises(BuildError, match=r"chapters/fail.qmd:3: the cell raised KeyError"):
+        with pytest.raises(BuildError, match=r"chapters/fail.qmd:5: the cell raised KeyError"):
             session.execute(chapters["chapters/fail.qmd"], publish=False, project_execute={})
         assert session.km is None and _child_pythons() == []  # the failed kernel was shut down
         result = session.execute(chapters["chapters/check.qmd"], publish=False, project_execute={})

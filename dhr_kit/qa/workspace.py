@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import relpath
+from ..errors import InputError, Problem, relpath
 from ..loader import load_review
 from ..loading.csvio import read_table
 from ..model import Review
@@ -109,11 +109,34 @@ class Workspace:
         return relpath(path, self.root)
 
 
+def chapter_problems(project: Project) -> list[Problem]:
+    """What stops `dhr render` reading the chapters (unclosed fences, bad `#|` YAML…), every chapter's at once.
+
+    The renderer's own parser decides, so `dhr check` passes exactly the chapters `dhr render` accepts."""
+    from ..render.notebook import parse_chapter  # imported here: `import dhr_kit.qa` stays light
+
+    problems: list[Problem] = []
+    for ref in project.chapters:
+        if ref.path.is_file():
+            try:
+                parse_chapter(ref.path, ref.rel)
+            except InputError as exc:
+                problems += exc.problems
+    return problems
+
+
 def build_workspace(root: Path | str, *, publish: bool = False, names_file: Path | str | None = None) -> Workspace:
     """Read the project; bad input (data, _quarto.yml, rule settings) raises InputError."""
     root = Path(root).resolve()
     project = load_project(root)
-    review = load_review(root)
+    problems: list[Problem] = []
+    try:
+        review = load_review(root)
+    except InputError as exc:
+        problems += exc.problems
+    problems += chapter_problems(project)
+    if problems:
+        raise InputError(problems)
     documents = [load_document(ref.path, ref.rel, appendix=ref.appendix)
                  for ref in project.chapters if ref.path.is_file()]
     return Workspace(root, project, review, documents, publish=publish,

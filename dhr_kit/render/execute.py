@@ -163,6 +163,44 @@ def cell_location(chapter: Chapter, cell: Cell) -> str:
     return f"{chapter.rel}:{cell.line}"
 
 
+_FIX_CELL = "correct the code or its data, or set `#| error: true` to show the error in the report"
+_FIX_SYNTAX = ("if that line is prose or a ```{python} line, the closing ``` of the cell above it is missing; "
+               "otherwise correct the code")
+_SYNTAX_ERRORS = {"SyntaxError", "IndentationError", "TabError"}
+# IPython compiles each cell as a temporary file "<hash>.py": its name means nothing to the author
+_KERNEL_FILE = re.compile(r"\s*\(\d+\.py, line \d+\)$")
+_CELL_FRAME = re.compile(r"^\s*Cell In\[\d*\], line (\d+)", re.MULTILINE)
+
+
+def cell_error_line(traceback: list[str]) -> int | None:
+    """The line within the cell where it failed: IPython's outermost frame, ``Cell In[N], line L``, is the
+    failing cell's own statement (N is no use: the per-chapter reset restarts the count)."""
+    frame = _CELL_FRAME.search(strip_ansi("\n".join(traceback)))
+    return int(frame.group(1)) if frame else None
+
+
+def error_location(chapter: Chapter, cell: Cell, line_in_cell: int | None) -> str:
+    """`file:line` of a line within a cell's code (the cell's own line when unknown)."""
+    if line_in_cell is None or cell.code_line is None:
+        return cell_location(chapter, cell)
+    line = cell.code_line + line_in_cell - 1
+    if chapter.path.suffix == ".ipynb":
+        return f"{chapter.rel} (cell {cell.line}, line {line})"
+    return f"{chapter.rel}:{line}"
+
+
+def cell_error(chapter: Chapter, cell: Cell, error: dict[str, Any]) -> BuildError:
+    """A cell's error output as the author's message: the file line that failed, never the kernel's file names."""
+    name = str(error.get("ename", "Exception"))
+    value = strip_ansi(str(error.get("evalue", "")))
+    where = error_location(chapter, cell, cell_error_line(list(error.get("traceback") or [])))
+    fix = _FIX_CELL
+    if name in _SYNTAX_ERRORS and _KERNEL_FILE.search(value):  # in the cell itself, not in a module it imports
+        value = _KERNEL_FILE.sub("", value)
+        fix = _FIX_SYNTAX
+    return BuildError(f"{where}: the cell raised {name}: {value}\n  fix: {fix}")
+
+
 def _kernel_env(root: Path, chapter: Chapter, publish: bool) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
@@ -240,10 +278,10 @@ class KernelSession:
         if isinstance(exc, CellExecutionError):
             failing = next((i for i, pos in positions.items() if _error_output(nb.cells[pos]) is not None
                             and "raises-exception" not in nb.cells[pos].metadata.get("tags", [])), None)
-            where = cell_location(chapter, chapter.code_cells[failing]) if failing is not None else chapter.rel
-            return BuildError(f"{where}: the cell raised {exc.ename}: {strip_ansi(str(exc.evalue))}\n"
-                              "  fix: correct the code or its data, or set `#| error: true` to show the error "
-                              "in the report")
+            if failing is None:
+                return BuildError(f"{chapter.rel}: the cell raised {exc.ename}: {strip_ansi(str(exc.evalue))}\n"
+                                  f"  fix: {_FIX_CELL}")
+            return cell_error(chapter, chapter.code_cells[failing], _error_output(nb.cells[positions[failing]]))
         if isinstance(exc, CellTimeoutError):
             return BuildError(f"{chapter.rel}: a cell ran longer than {self.timeout} s and was stopped")
         if isinstance(exc, DeadKernelError):

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 
 from ..errors import InputError, Problem
-from .qmd import Cell, Chapter, parse_options, split_front_matter
+from .qmd import Cell, Chapter, option_line_count, parse_options, split_front_matter
 
 
 def parse_ipynb(path: Path, rel: str) -> Chapter:
@@ -38,7 +38,8 @@ def parse_ipynb(path: Path, rel: str) -> Chapter:
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
-            cells.append(Cell("code", code.rstrip("\n"), number, options, outputs=list(nb_cell.get("outputs", []))))
+            cells.append(Cell("code", code.rstrip("\n"), number, options, outputs=list(nb_cell.get("outputs", [])),
+                              code_line=1 + option_line_count(source, code)))
         elif nb_cell.cell_type == "raw":
             cells.append(Cell("markdown", source.rstrip("\n") + "\n\n", number))
     if problems:

@@ -27,6 +27,7 @@ class Cell:
     line: int  # 1-based line in the source file where the cell starts (fence line / first text line)
     options: dict[str, Any] = field(default_factory=dict)
     outputs: list[dict[str, Any]] | None = None  # stored outputs (notebooks that are not executed)
+    code_line: int | None = None  # code cells: line of ``source``'s first line (in the file; in the cell for notebooks)
 
 
 @dataclass
@@ -81,6 +82,11 @@ def parse_options(code: str, rel: str, first_line: int) -> tuple[dict[str, Any],
     return options, "".join(lines[count:])
 
 
+def option_line_count(content: str, code: str) -> int:
+    """How many `#|` lines ``parse_options`` took off ``content`` to leave ``code``."""
+    return len(content.splitlines()) - len(code.splitlines())
+
+
 def _fence_language(info: str) -> str | None:
     """`{python}` / `{python label="x"}` → "python"; a plain ```python block is not executable."""
     info = info.strip()
@@ -129,7 +135,8 @@ def parse_markdown_body(body: str, rel: str, line_offset: int) -> list[Cell]:
         except InputError as exc:
             problems.extend(exc.problems)
             options, code = {}, token.content
-        cells.append(Cell("code", code.rstrip("\n"), line_offset + start + 1, options))
+        cells.append(Cell("code", code.rstrip("\n"), line_offset + start + 1, options,
+                          code_line=line_offset + start + 2 + option_line_count(token.content, code)))
         cursor = end
     if problems:
         raise InputError(problems)
