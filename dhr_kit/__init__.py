@@ -18,10 +18,7 @@ from .model import Review  # noqa: E402
 
 __all__ = ["__version__", "load_review", "Review", "DhrError", "InputError", "ToolError", "BuildError", "Problem"]
 
-try:  # content helpers are re-exported for chapter cells: `from dhr_kit import preface`
-    from .helpers import *  # noqa: F401,F403,E402
-    from .helpers import __all__ as _helpers_all  # noqa: E402
+from .helpers import *  # noqa: E402,F401,F403  (content helpers for chapter cells: `from dhr_kit import preface`)
+from .helpers import __all__ as _helpers_all  # noqa: E402
 
-    __all__ += list(_helpers_all)
-except ImportError:  # pragma: no cover - only while the helpers package is absent
-    pass
+__all__ += list(_helpers_all)
