@@ -176,3 +176,11 @@ def test_publish_requires_every_parallel_review_decision(tmp_path, monkeypatch) 
     with pytest.raises(InputError) as err:
         parallel_reviews(small_review(tmp_path))
     assert {p.key for p in err.value.problems} == {"inquest", "sar", "cspr", "iopc"}
+
+
+def test_panel_member_published_by_role_is_named_once(tmp_path) -> None:
+    data = small_data()
+    data["panel"][1]["name"] = data["panel"][1]["role"] = "Head of Safeguarding"
+    text = str(panel_table(small_review(tmp_path, data)))
+    assert "| Head of Safeguarding | Northshire Police |" in text
+    assert "Head of Safeguarding (Head of Safeguarding)" not in text

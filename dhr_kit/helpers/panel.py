@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import InputError, Problem
-from ..model import Professional, Review
+from ..model import PanelMember, Professional, Review
 from ._review import get_review
 from .dates import months_between
 from .markdown import Markdown, escape, join_blocks, pipe_table, sentence
@@ -55,9 +55,15 @@ def panel_table(review: Review | None = None) -> Markdown:
                                     fix="use an agency id from review.yml (agencies:), or Independent"))
     if problems:
         raise InputError(problems)
-    rows = [(m.name, m.role, agency_name(review, m.agency), m.panel_role, m.independence) for m in review.panel]
-    return Markdown(pipe_table(["Name", "Role", "Agency", "Panel role", "Independence"], rows,
-                               widths=[17, 18, 19, 13, 33]))
+    rows = [(_member(m), agency_name(review, m.agency), m.panel_role, m.independence) for m in review.panel]
+    return Markdown(pipe_table(["Member", "Agency", "Panel role", "Independence"], rows, widths=[25, 20, 13, 42]))
+
+
+def _member(member: PanelMember) -> str:
+    """Name and role, once: many CSPs publish panel members by role only, so name and role coincide."""
+    if member.name.strip().casefold() == member.role.strip().casefold():
+        return member.name
+    return f"{member.name} ({member.role})"
 
 
 def _statement(person: Professional, role: str, key: str) -> str:
