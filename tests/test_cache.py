@@ -103,6 +103,6 @@ def test_a_failing_chapter_leaves_no_kernel_running(tmp_path):
     shutil.copytree(FIXTURES / "cache", root)
     (root / "chapters" / "a.qmd").write_text("# Chapter a\n\n```{python}\nraise KeyError('boom')\n```\n",
                                              encoding="utf-8")
-    with pytest.raises(BuildError, match="chapters/a.qmd:3: the cell raised KeyError"):
+    with pytest.raises(BuildError, match="chapters/a.qmd:4: the cell raised KeyError"):
         render(root, to="markdown", quiet=True, engine="embedded")
     assert _child_pythons() == []

@@ -58,7 +58,7 @@ def test_cell_error_stops_the_build_and_keeps_old_outputs(tmp_path):
     with pytest.raises(BuildError) as info:
         render(root, to="markdown", quiet=True, engine="embedded")
     message = str(info.value)
-    assert "chapters/boom.qmd:7" in message and "ValueError: the data is wrong" in message
+    assert "chapters/boom.qmd:9" in message and "ValueError: the data is wrong" in message
     assert "Traceback" not in message and "\x1b[" not in message
     assert (root / "_book" / "index.html").read_text(encoding="utf-8") == "previous build"
     assert sorted(p.name for p in root.iterdir() if p.name.startswith("._book")) == []

@@ -13,6 +13,7 @@ from .config import severity_overrides
 from .coverage import check_coverage
 from .document import Document, parse_document
 from .evidence import check_evidence
+from .figures import figure_findings
 from .findings import SEVERITY_ORDER, CheckResult, Finding
 from .language import check_language, lint_segments
 from .publication import TRACEBACK, check_output_files, check_publication, placeholder_findings
@@ -60,7 +61,7 @@ def check(root: Path | str, *, publish: bool = False, strict: bool = False,
 def check_book(root: Path | str, chapters: dict[str, str], *, publish: bool = False, strict: bool = False,
                names_file: Path | str | None = None) -> CheckResult:
     """Check executed chapters (rel path -> executed Markdown): language, anonymity, placeholders and
-    tracebacks in the text that cells generated. Lines already in the chapter's source are skipped
+    tracebacks in the text that cells generated, and anonymity in the text of the SVG figures they show. Lines already in the chapter's source are skipped
     (``check`` reports those), so each problem is reported once, at its source when it has one."""
     root = Path(root).resolve()
     names, _ = load_names(names_file)
@@ -86,6 +87,7 @@ def check_book(root: Path | str, chapters: dict[str, str], *, publish: bool = Fa
                      {n for s in generated for n in range(s.line, s.end_line + 1)}]
         text = "\n".join(doc.lines)
         findings += name_findings(names, rel, text)
+        findings += figure_findings(root, rel, markdown, names, publish)
         for match in TRACEBACK.finditer(text):
             if match.group(0).startswith("Traceback"):
                 findings.append(Finding("DHR-P006", "error", rel, text.count("\n", 0, match.start()) + 1, 1,

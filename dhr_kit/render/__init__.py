@@ -1,7 +1,21 @@
 """Rendering: chapters → executed Markdown (cached) → Book → HTML, PDF, docx. Entry point: :func:`render`."""
 from __future__ import annotations
 
-from .book import Book, BookChapter
-from .pipeline import RenderResult, render
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .book import Book, BookChapter
+    from .pipeline import RenderResult, render
 
 __all__ = ["render", "RenderResult", "Book", "BookChapter"]
+_EXPORTS = {"render": ".pipeline", "RenderResult": ".pipeline", "Book": ".book", "BookChapter": ".book"}
+
+
+def __getattr__(name: str) -> Any:
+    """Imported on first use: `dhr check` reads chapters with :mod:`.qmd` without loading the kernel client."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value

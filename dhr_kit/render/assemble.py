@@ -68,15 +68,18 @@ class _CellRenderer:
         self.figure_dir = root / CACHE_DIR / "figures" / "cells" / slug
         self.result = ChapterMarkdown("")
 
-    def figure(self, cell: Cell, options: dict[str, Any], mime: str, ext: str, data: Any, index: int) -> str:
+    def figure(self, cell: Cell, options: dict[str, Any], data: dict[str, Any], index: int) -> str:
+        """The first of IMAGE_TYPES the output holds (SVG before PNG), written with the other types it
+        holds beside it under the same stem (the docx writer uses a PNG twin of an SVG)."""
         label = str(options.get("label") or "")
         stem = label or f"cell-{cell.line}"
-        name = f"{stem}{'-' + str(index + 1) if index else ''}{ext}"
+        stem = f"{stem}{'-' + str(index + 1) if index else ''}"
         self.figure_dir.mkdir(parents=True, exist_ok=True)
-        target = self.figure_dir / name
-        content = base64.b64decode(_text(data)) if mime != "image/svg+xml" else _text(data).encode("utf-8")
-        if not target.is_file() or target.read_bytes() != content:
-            target.write_bytes(content)
+        written = [self._write_image(stem, mime, ext, data[mime]) for mime, ext in IMAGE_TYPES if mime in data]
+        for mime, ext in IMAGE_TYPES:  # a twin left by an earlier run would stand in for this figure
+            if mime not in data:
+                (self.figure_dir / f"{stem}{ext}").unlink(missing_ok=True)
+        target = written[0]
         self.result.figures.append(target)
         captions = _as_list(options.get("fig-cap"))
         alts = _as_list(options.get("fig-alt"))
@@ -97,6 +100,13 @@ class _CellRenderer:
         attr_text = "{" + " ".join(attrs) + "}" if attrs else ""
         return f"![{caption.replace(chr(10), ' ')}]({relative}){attr_text}\n"
 
+    def _write_image(self, stem: str, mime: str, ext: str, data: Any) -> Path:
+        target = self.figure_dir / f"{stem}{ext}"
+        content = base64.b64decode(_text(data)) if mime != "image/svg+xml" else _text(data).encode("utf-8")
+        if not target.is_file() or target.read_bytes() != content:
+            target.write_bytes(content)
+        return target
+
     def outputs(self, cell: Cell, options: dict[str, Any], outputs: list[dict[str, Any]]) -> list[str]:
         asis = options.get("output") == "asis"
         parts: list[str] = []
@@ -116,11 +126,11 @@ class _CellRenderer:
                 parts.append(_fence(text, ".cell-output-error"))
             elif kind in {"display_data", "execute_result"}:
                 data = output.get("data", {})
-                image = next(((m, e) for m, e in IMAGE_TYPES if m in data), None)
+                image = any(m in data for m, _ in IMAGE_TYPES)
                 if "text/markdown" in data:
                     parts.append(_text(data["text/markdown"]).strip("\n") + "\n")
                 elif image:
-                    parts.append(self.figure(cell, options, image[0], image[1], data[image[0]], image_index))
+                    parts.append(self.figure(cell, options, data, image_index))
                     image_index += 1
                 elif "text/html" in data and "<table" in _text(data["text/html"]):
                     parts.append(_html_table_to_markdown(_text(data["text/html"])))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".dhr-cache"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: cell figures as SVG + PNG (a cache of PNG-only outputs is re-executed)
 
 
 def sha256_file(path: Path) -> str:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 from ..errors import InputError, Problem
 from .qmd import Cell, Chapter, option_line_count, parse_options, split_front_matter
 
 
 def parse_ipynb(path: Path, rel: str) -> Chapter:
+    import nbformat  # only for notebooks: `dhr check` of a .qmd review does not load it
+
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several types for malformed JSON/schema
