@@ -64,9 +64,16 @@ def _gate(result: Any, stage: str, progress: Progress | None) -> None:
     errors = list(result.errors)
     if not errors:
         return
-    raise BuildError(f"{len(errors)} QA error{'s' if len(errors) != 1 else ''} {stage}; nothing was rendered:\n  "
+    raise BuildError(f"{len(errors)} QA error{'s' if len(errors) != 1 else ''} {stage}; the outputs were not updated:\n  "
                      + "\n  ".join(map(format_finding, errors))
-                     + "\n  fix: correct them (see `dhr check`), then render again")
+                     + "\n  fix: " + _FIXES.get(stage, "correct them, then render again"))
+
+
+_FIXES = {
+    "in the sources": "correct them (`dhr check` lists them in seconds), then render again",
+    "in the executed chapters": "correct the chapters, data or chart labels named above, then render again "
+                                "(these come from cell output and figures, which `dhr check` does not execute)",
+}
 
 
 def _selected_formats(to: str) -> list[str]:
