@@ -61,7 +61,8 @@ def make_project(case: str, tmp_path: Path) -> Path:
     remove = case_dir / "remove.txt"
     for name in remove.read_text().split() if remove.exists() else []:
         (root / "data" / name).unlink()
-    shutil.copytree(case_dir / "data", root / "data", dirs_exist_ok=True)
+    if (case_dir / "data").is_dir():  # a case may only remove files (git keeps no empty folder)
+        shutil.copytree(case_dir / "data", root / "data", dirs_exist_ok=True)
     return root
 
 
