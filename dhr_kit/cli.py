@@ -1,17 +1,21 @@
 """`dhr` — a thin command line over dhr-kit's Python API.
 
-Exit codes: 0 success; 1 QA errors or a stopped build; 2 bad input or usage. No traceback reaches the
-user for an error of theirs: every :class:`~dhr_kit.errors.DhrError` is printed as one clear message.
+Exit codes: 0 success; 1 QA errors or a stopped build; 2 bad input or usage; 3 an internal error (a bug
+in dhr-kit; DHR_DEBUG=1 shows its traceback). No traceback reaches the user for an error of theirs:
+every :class:`~dhr_kit.errors.DhrError` is printed as one clear message.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .errors import DhrError
+
+INTERNAL_ERROR = 3  # 0 ok, 1 QA errors / stopped build, 2 bad input or usage, 3 a bug in dhr-kit
 
 
 def _add_common_qa(p: argparse.ArgumentParser) -> None:
@@ -88,6 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dhr: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in dhr-kit, not in the review: say so, without a wall of traceback
+        if os.environ.get("DHR_DEBUG"):
+            raise
+        print(f"dhr {args.command}: internal error {type(exc).__name__}: {exc} — this is a bug in dhr-kit, "
+              "not in your review; please report it with the output of the same command run with DHR_DEBUG=1",
+              file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

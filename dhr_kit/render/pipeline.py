@@ -9,6 +9,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from .qmd import Chapter
 FORMATS = ("html", "pdf", "docx")
 TARGETS = (*FORMATS, "all", "markdown")  # "markdown": the assembled book's Markdown (debugging, tests)
 PARALLEL_KERNELS = 2
+WRITER_THREADS = 3
 
 
 @dataclass
@@ -301,26 +303,36 @@ def _write_markdown(book: Book, out_dir: Path) -> list[Path]:
 
 
 def _write_outputs(book: Book, formats: list[str], out_dir: Path, single_file: bool) -> list[Path]:
-    written: list[Path] = []
-    for fmt in formats:
-        if fmt == "markdown":
-            written += _write_markdown(book, out_dir)
-        elif fmt == "html":
-            from .html import write_html
-            write_html(book, out_dir, single_file=single_file)
-            written.append(out_dir / "index.html")
-        elif fmt == "pdf":
-            from .pdf import write_executive_summary_pdf, write_pdf
-            write_pdf(book, out_dir / f"{book.output_stem}.pdf")
-            written.append(out_dir / f"{book.output_stem}.pdf")
-            if any(c.executive_summary for c in book.chapters):
-                write_executive_summary_pdf(book, out_dir / "executive-summary.pdf")
-                written.append(out_dir / "executive-summary.pdf")
-        elif fmt == "docx":
-            from .docx import write_docx
-            write_docx(book, out_dir / f"{book.output_stem}.docx")
-            written.append(out_dir / f"{book.output_stem}.docx")
-    return written
+    """Run the selected writers side by side: each spends most of its time in pandoc or typst."""
+    jobs = [job for fmt in formats for job in _writer_jobs(book, fmt, out_dir, single_file)]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), WRITER_THREADS))) as pool:
+        futures = [pool.submit(write) for write, _ in jobs]
+        for future in futures:
+            future.result()  # the first writer error propagates; the staging folder is then discarded
+    return [path for _, paths in jobs for path in paths]
+
+
+def _writer_jobs(book: Book, fmt: str, out_dir: Path, single_file: bool) -> list[tuple[Any, list[Path]]]:
+    """(callable, files it writes) for one output format."""
+    if fmt == "markdown":
+        paths = [out_dir / "markdown" / f"{c.slug}.md" for c in book.chapters]
+        return [(lambda: _write_markdown(book, out_dir), paths)]
+    if fmt == "html":
+        from .html import write_html
+        return [(lambda: write_html(book, out_dir, single_file=single_file), [out_dir / "index.html"])]
+    if fmt == "pdf":
+        from .pdf import write_executive_summary_pdf, write_pdf
+        report = out_dir / f"{book.output_stem}.pdf"
+        jobs = [(lambda: write_pdf(book, report), [report])]
+        if any(c.executive_summary for c in book.chapters):
+            summary = out_dir / "executive-summary.pdf"
+            jobs.append((lambda: write_executive_summary_pdf(book, summary), [summary]))
+        return jobs
+    if fmt == "docx":
+        from .docx import write_docx
+        document = out_dir / f"{book.output_stem}.docx"
+        return [(lambda: write_docx(book, document), [document])]
+    raise AssertionError(fmt)
 
 
 def _output_stamp(book: Book, formats: list[str], single_file: bool, images: list[str],
