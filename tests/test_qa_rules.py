@@ -69,3 +69,36 @@ def test_language_sentence(case: dict) -> None:
     from dhr_kit.qa.language import linter
 
     assert sorted(rule.id for rule, _, _ in linter().scan(case["text"])) == sorted(case["rules"])
+
+
+def test_names_in_any_spreadsheet_cell_are_found(tmp_path: Path) -> None:
+    """An agency's XLSX chronology is data too: a real name in any column of it is a leak."""
+    import csv
+
+    from openpyxl import Workbook, load_workbook
+
+    project, _ = materialise(None, tmp_path)
+    (project / "data" / "chronology.csv").rename(tmp_path / "unused.csv")
+    folder = project / "data" / "chronology"
+    folder.mkdir()
+    with (tmp_path / "unused.csv").open(encoding="utf-8") as rows:
+        records = list(csv.DictReader(rows))
+    by_agency: dict[str, list[dict]] = {}
+    for record in records:
+        by_agency.setdefault(record.pop("agency"), []).append(record)
+    for agency, events in by_agency.items():
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["date", "event", "source", "tor", "significance"])
+        for event in events:
+            sheet.append([event["date"], event["event"], event["source"], event["tor"], event["significance"]])
+        book.save(folder / f"{agency}.xlsx")
+    agency = next(iter(by_agency))
+    book_path = folder / f"{agency}.xlsx"
+    book = load_workbook(book_path)
+    book.active.cell(row=2, column=3).value = "Statement taken by PC Ortolan from Jane Whitcombe"
+    book.save(book_path)
+    names = tmp_path / "names.txt"
+    names.write_text("Jane Whitcombe\n", encoding="utf-8")
+    found = [(f.rule, f.file, f.line) for f in check(project, names_file=names).findings if f.rule == "DHR-A001"]
+    assert found == [("DHR-A001", f"data/chronology/{agency}.xlsx", 2)]

@@ -221,6 +221,25 @@ def _project_text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
                 continue
 
 
+def _spreadsheet_cells(ws: Workspace) -> Iterator[tuple[str, int, str]]:
+    """(file, row, text) of every text cell of the XLSX files under data/ (names hide in any column)."""
+    paths = sorted(p for p in (ws.root / "data").rglob("*.xlsx") if p.is_file())
+    if not paths:
+        return
+    from openpyxl import load_workbook
+
+    for path in paths:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                for row_number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                    text = " | ".join(str(v) for v in row if isinstance(v, str) and v.strip())
+                    if text:
+                        yield ws.relpath(path), row_number, text
+        finally:
+            workbook.close()
+
+
 def check_anonymity(ws: Workspace) -> list[Finding]:
     names, path = load_names(ws.names_file)
     found: list[Finding] = []
@@ -234,6 +253,10 @@ def check_anonymity(ws: Workspace) -> list[Finding]:
             pass
         for file, text in _project_text_files(ws):
             found += name_findings(names, file, text)
+        for file, row, text in _spreadsheet_cells(ws):
+            for finding in name_findings(names, file, text):
+                finding.line, finding.column = row, 1
+                found.append(finding)
     for doc in ws.documents:
         found += segment_identifier_findings(doc.file, doc.segments, ws.publish)
     for item in ws.data_texts:
