@@ -9,22 +9,12 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "helpers"))
-from dhr_helper_fixtures import small_data, small_review, synthetic_events  # noqa: E402
+from dhr_helper_fixtures import small_data, small_review, synthetic_events, helper_env, review  # noqa: E402,F401
 
 from dhr_kit.helpers import contacts_by_quarter_chart, timeline_chart  # noqa: E402
 from dhr_kit.helpers.charts import OKABE_ITO  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _env(monkeypatch, tmp_path):
-    monkeypatch.setenv("DHR_PROJECT", str(tmp_path))
-    monkeypatch.delenv("DHR_CHAPTER_DIR", raising=False)
-    monkeypatch.delenv("QUARTO_DOCUMENT_PATH", raising=False)
-
-
-@pytest.fixture
-def review(tmp_path):
-    return small_review(tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "helpers"))
-from dhr_helper_fixtures import assert_golden, small_review  # noqa: E402
+from dhr_helper_fixtures import assert_golden, small_review, helper_env, review  # noqa: E402,F401
 
 from dhr_kit.errors import InputError  # noqa: E402
 from dhr_kit.helpers import chronology_table, tor_analysis  # noqa: E402
@@ -15,15 +15,6 @@ from dhr_kit.helpers import chronology_table, tor_analysis  # noqa: E402
 HEADER = "| Date | Agency | Event | ToR |\n|:" + "-" * 19 + "|:" + "-" * 23 + "|:" + "-" * 47 + "|:" + "-" * 7 + "|\n"
 
 
-@pytest.fixture(autouse=True)
-def _draft(monkeypatch, tmp_path):
-    monkeypatch.setenv("DHR_PROJECT", str(tmp_path))
-    monkeypatch.delenv("DHR_PUBLISH", raising=False)
-
-
-@pytest.fixture
-def review(tmp_path):
-    return small_review(tmp_path)
 
 
 def test_draft_shows_full_dates_where_known(review) -> None:

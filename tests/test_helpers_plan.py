@@ -7,23 +7,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "helpers"))
-from dhr_helper_fixtures import assert_golden, small_data, small_review  # noqa: E402
+from dhr_helper_fixtures import assert_golden, small_data, small_review, helper_env, review  # noqa: E402,F401
 
 from dhr_kit.errors import InputError  # noqa: E402
 from dhr_kit.helpers import action_plan, executive_summary, qa_letter, qa_responses, recommendations  # noqa: E402
 from dhr_kit.helpers.qaletter import PAGE_ALT  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _draft(monkeypatch, tmp_path):
-    monkeypatch.setenv("DHR_PROJECT", str(tmp_path))
-    monkeypatch.delenv("DHR_PUBLISH", raising=False)
-    monkeypatch.delenv("DHR_CHAPTER_DIR", raising=False)
-
-
-@pytest.fixture
-def review(tmp_path):
-    return small_review(tmp_path)
 
 
 @pytest.mark.parametrize("name, build", [

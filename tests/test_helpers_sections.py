@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "helpers"))
-from dhr_helper_fixtures import assert_golden, small_data, small_review  # noqa: E402
+from dhr_helper_fixtures import assert_golden, small_data, small_review, helper_env, review  # noqa: E402,F401
 
 from dhr_kit.errors import InputError  # noqa: E402
 from dhr_kit.helpers import (agencies_table, dissemination, independence_statement, panel_table,  # noqa: E402
@@ -16,15 +16,6 @@ from dhr_kit.helpers import (agencies_table, dissemination, independence_stateme
 from dhr_kit.helpers.equality import STOCK_PHRASES, is_generic  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _draft(monkeypatch, tmp_path):
-    monkeypatch.setenv("DHR_PROJECT", str(tmp_path))
-    monkeypatch.delenv("DHR_PUBLISH", raising=False)
-
-
-@pytest.fixture
-def review(tmp_path):
-    return small_review(tmp_path)
 
 
 def test_title_page_data_has_month_and_year_of_death(review) -> None:
