@@ -43,7 +43,9 @@ def bibliography_keys(paths: Iterable[Path]) -> set[str]:
     return keys
 
 
-def claim_findings(file: str, segments: Iterable[Segment]) -> list[Finding]:
+def claim_findings(file: str, segments: Iterable[Segment], publish: bool = False) -> list[Finding]:
+    """Research claims without a citation: a warning while drafting, an error when publishing (the QA
+    Panel returns reports for unsupported claims); suppress a false positive inline, with a reason."""
     found = []
     scanner = claims_scanner()
     for segment in segments:
@@ -51,7 +53,7 @@ def claim_findings(file: str, segments: Iterable[Segment]) -> list[Finding]:
             continue
         for _, start, end in scanner.finditer(segment.text):
             line, column = segment.locate(start)
-            found.append(Finding("DHR-E001", "warning", file, line, column,
+            found.append(Finding("DHR-E001", "error" if publish else "warning", file, line, column,
                                  f"the claim \"{' '.join(segment.text[start:end].split())}\" has no citation",
                                  "cite the research in the same paragraph, e.g. [@key], with the source in the "
                                  "bibliography"))
@@ -62,7 +64,7 @@ def check_evidence(ws: Workspace) -> list[Finding]:
     found: list[Finding] = []
     keys = bibliography_keys(ws.project.bibliography)
     for doc in ws.documents:
-        found += claim_findings(doc.file, [s for s in doc.segments if s.kind == "prose"])
+        found += claim_findings(doc.file, [s for s in doc.segments if s.kind == "prose"], ws.publish)
         for segment in doc.segments:
             if segment.kind == "quote":
                 continue
