@@ -147,3 +147,13 @@ def test_single_file_html_is_self_contained_and_accessible(browser, rendered_exa
     page.screenshot(path=str(artifacts_dir / "single-file.png"), full_page=False)
     assert _axe_violations(page) == []
     page.close()
+
+
+def test_the_report_font_is_loaded_from_the_site_itself(browser, site):
+    origin, _ = site
+    page, requests = _open(browser, f"{origin}/index.html")
+    loaded = page.evaluate("""async () => { await document.fonts.ready;
+        return [...document.fonts].filter(f => f.family.includes('Open Sans') && f.status === 'loaded').length; }""")
+    assert loaded >= 1
+    assert any(u.startswith(f"{origin}/assets/fonts/OpenSans-") for u in requests), requests
+    page.close()

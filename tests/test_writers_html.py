@@ -72,8 +72,15 @@ def all_pages(site):
 
 def test_writes_a_page_per_chapter_the_stylesheet_figures_and_the_single_file(site):
     names = {p.relative_to(site["out"]).as_posix() for p in site["written"]}
-    assert names == {*PAGES, "assets/dhr.css", "overview-report.html"}
+    fonts = {f"assets/fonts/OpenSans-{style}.ttf" for style in ("Regular", "Bold", "Italic", "BoldItalic")}
+    assert names == {*PAGES, "assets/dhr.css", *fonts, "overview-report.html"}
     assert (site["out"] / "figures" / "001-timeline.png").is_file()
+
+
+def test_the_site_serves_its_own_font(site):
+    css = (site["out"] / "assets" / "dhr.css").read_text(encoding="utf-8")
+    urls = re.findall(r'@font-face \{[^}]*font-family: "Open Sans";[^}]*url\("([^"]+)"\)', css)
+    assert len(urls) == 4 and all((site["out"] / "assets" / url).is_file() for url in urls)
 
 
 def test_language_landmarks_and_skip_link(site):
@@ -211,7 +218,9 @@ def test_draft_banner_on_every_page(site):
 def test_single_file_is_self_contained(site):
     single = site["single"]
     assert not [a for a in single.all("link") if a.get("rel") == "stylesheet"]
-    assert "<style>" in (site["out"] / "overview-report.html").read_text(encoding="utf-8")
+    text = (site["out"] / "overview-report.html").read_text(encoding="utf-8")
+    assert "<style>" in text
+    assert len(re.findall(r'@font-face \{[^}]*url\("data:font/ttf;base64,', text)) == 2  # regular and bold
     images = single.all("img")
     assert images and all(img["src"].startswith("data:image/png;base64,") for img in images)
     headings = [text for _, text in single.headings]

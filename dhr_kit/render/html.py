@@ -13,12 +13,13 @@ import html
 import mimetypes
 import re
 import shutil
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
-from ..paths import templates_dir
+from ..paths import fonts_dir, templates_dir
 from ..tools.pandoc import run_pandoc
 from .book import Book
 from .pandoc_book import (DRAFT_TEXT, PANDOC_WORKERS, Chapter, PandocBook, common_meta, filter_path, meta_bool, nocite,
@@ -45,8 +46,22 @@ def html_template() -> Template:
     return Template((templates_dir() / "html" / "page.html").read_text(encoding="utf-8"))
 
 
-def stylesheet_text() -> str:
-    return (templates_dir() / "html" / STYLESHEET).read_text(encoding="utf-8")
+# The report's own font, served with the site (no font service, no request off the machine).
+FONT_FACES = {("normal", 400): "OpenSans-Regular.ttf", ("normal", 700): "OpenSans-Bold.ttf",
+              ("italic", 400): "OpenSans-Italic.ttf", ("italic", 700): "OpenSans-BoldItalic.ttf"}
+SINGLE_FILE_FACES = (("normal", 400), ("normal", 700))  # the browser slants these for italics: a smaller file
+
+
+def stylesheet_text(font_url: Callable[[str], str] | None = None,
+                    faces: Iterable[tuple[str, int]] = tuple(FONT_FACES)) -> str:
+    """The site's CSS, headed by @font-face rules for Open Sans when ``font_url`` maps a font file to a URL."""
+    css = (templates_dir() / "html" / STYLESHEET).read_text(encoding="utf-8")
+    if font_url is None:
+        return css
+    rules = [f'@font-face {{ font-family: "Open Sans"; font-style: {style}; font-weight: {weight}; '
+             f'font-display: swap; src: url("{font_url(FONT_FACES[style, weight])}") format("truetype"); }}'
+             for style, weight in faces]
+    return "\n".join(rules) + "\n" + css
 
 
 def write_html(book: Book, out_dir: Path, single_file: bool = False) -> list[Path]:
@@ -93,10 +108,14 @@ def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
     page_of = {ident: page.filename for page in pages for ident in page.ids}
     assets = out_dir / ASSETS_DIR
     assets.mkdir(exist_ok=True)
-    shutil.copyfile(templates_dir() / "html" / STYLESHEET, assets / STYLESHEET)
+    fonts = assets / "fonts"
+    fonts.mkdir(exist_ok=True)
+    for name in FONT_FACES.values():
+        shutil.copyfile(fonts_dir() / name, fonts / name)
+    (assets / STYLESHEET).write_text(stylesheet_text(lambda name: f"fonts/{name}"), encoding="utf-8")
     copier = _FigureCopier(out_dir)
     template = html_template()
-    written = [assets / STYLESHEET]
+    written = [assets / STYLESHEET, *(fonts / name for name in FONT_FACES.values())]
     for page in pages:
         rewrite_images(pbook, page.blocks, copier)
 
@@ -170,7 +189,7 @@ def _write_single_file(pbook: PandocBook, path: Path) -> Path:
     text = html_template().substitute(
         lang=html.escape(book.lang or "en-GB"),
         page_title=html.escape(book.title),
-        stylesheet=f"<style>\n{stylesheet_text()}\n</style>",
+        stylesheet=f"<style>\n{_single_file_css()}\n</style>",
         home="#main",
         nav=_nav_entries([(label, f"#{anchor}", group, False) for label, anchor, group in entries]),
         title_block=_title_block(book),
@@ -186,8 +205,15 @@ def _first_heading_id(chapter: Chapter) -> str:
     return next((node["c"][1][0] for node in walk(chapter.blocks) if node.get("t") == "Header"), "")
 
 
+_MIME = {".ttf": "font/ttf", ".svg": "image/svg+xml", ".png": "image/png"}  # not left to the OS's tables
+
+
+def _single_file_css() -> str:
+    return stylesheet_text(lambda name: _data_uri(fonts_dir() / name), SINGLE_FILE_FACES)
+
+
 def _data_uri(path: Path) -> str:
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    mime = _MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
