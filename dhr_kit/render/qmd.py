@@ -103,10 +103,17 @@ def _is_closing_fence(line: str, markup: str) -> bool:
     return bool(stripped) and set(stripped) == {markup[0]} and len(stripped) >= len(markup)
 
 
+_BLOCK_PARSER = MarkdownIt("commonmark")
+# Only fences are read from the tokens: skip inline parsing, and block rules that cannot change where a
+# fence starts or ends (setext underlines, link reference definitions) — together 2-3x faster.
+_BLOCK_PARSER.core.ruler.disable(["inline", "text_join"])
+_BLOCK_PARSER.block.ruler.disable(["lheading", "reference"])
+
+
 def parse_markdown_body(body: str, rel: str, line_offset: int) -> list[Cell]:
     """Cut the body into Markdown and code cells; ``line_offset`` = lines before the body."""
     lines = body.splitlines(keepends=True)
-    tokens = MarkdownIt("commonmark").parse(body)
+    tokens = _BLOCK_PARSER.parse(body)
     cells: list[Cell] = []
     cursor = 0  # next body line not yet assigned to a cell
     problems: list[Problem] = []
