@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..tools.pandoc import run_pandoc
 from .book import Book
-from .pandoc_book import (DRAFT_TEXT, common_meta, div, filter_path, node_id, number_headings,
+from .pandoc_book import (DRAFT_TEXT, ImageCopier, common_meta, div, filter_path, node_id, number_headings,
                           para, parse_book, people, raw_block, references_blocks, retarget_links,
                           rewrite_images, walk)
 
@@ -52,7 +52,8 @@ def write_docx(book: Book, out_path: Path) -> Path:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dhr-docx-") as tmp:
         workdir = Path(tmp)  # pandoc's cwd: images and bibliography are copied in under neutral names
-        rewrite_images(pbook, blocks, _Copier(workdir))
+        copier = ImageCopier(workdir, name=lambda number, path: f"figure-{number:03d}{path.suffix.lower()}")
+        rewrite_images(pbook, blocks, lambda path: copier(_png_twin(path)))
         partial = workdir / "out.docx"
         run_pandoc(pbook.document(blocks, meta), [
             "--from", "json", "--to", "docx", "--output", partial.name,
@@ -101,17 +102,7 @@ def _set_core_properties(docx: Path, *, title: str, creator: str) -> None:
     rewritten.replace(docx)
 
 
-class _Copier:
-    def __init__(self, workdir: Path):
-        self.workdir, self.copied = workdir, {}
-
-    def __call__(self, path: Path) -> str:
-        # Word versions before 2016 and many viewers show no SVG: use the chart's PNG twin when it has one.
-        if path.suffix.lower() == ".svg" and path.with_suffix(".png").is_file():
-            path = path.with_suffix(".png")
-        key = path.resolve()
-        if key not in self.copied:
-            name = f"figure-{len(self.copied) + 1:03d}{path.suffix.lower()}"
-            shutil.copyfile(path, self.workdir / name)
-            self.copied[key] = name
-        return self.copied[key]
+def _png_twin(path: Path) -> Path:
+    """Word versions before 2016 and many viewers show no SVG: use the chart's PNG twin when it has one."""
+    png = path.with_suffix(".png")
+    return png if path.suffix.lower() == ".svg" and png.is_file() else path

@@ -22,7 +22,8 @@ from string import Template
 from ..paths import fonts_dir, templates_dir
 from ..tools.pandoc import run_pandoc
 from .book import Book
-from .pandoc_book import (DRAFT_TEXT, PANDOC_WORKERS, Chapter, PandocBook, common_meta, filter_path, meta_bool, nocite,
+from .pandoc_book import (DRAFT_TEXT, PANDOC_WORKERS, Chapter, ImageCopier, PandocBook, common_meta, filter_path,
+                          meta_bool, nocite,
                           number_headings, parse_book, people, references_blocks, retarget_links,
                           rewrite_images, shift_headings, victim_line_needed, walk, node_id)
 
@@ -113,7 +114,7 @@ def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
     for name in FONT_FACES.values():
         shutil.copyfile(fonts_dir() / name, fonts / name)
     (assets / STYLESHEET).write_text(stylesheet_text(lambda name: f"fonts/{name}"), encoding="utf-8")
-    copier = _FigureCopier(out_dir)
+    copier = ImageCopier(out_dir, FIGURES_DIR)
     template = html_template()
     written = [assets / STYLESHEET, *(fonts / name for name in FONT_FACES.values())]
     for page in pages:
@@ -143,20 +144,6 @@ def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
-
-
-class _FigureCopier:
-    def __init__(self, out_dir: Path):
-        self.out_dir, self.copied = out_dir, {}
-
-    def __call__(self, path: Path) -> str:
-        key = path.resolve()
-        if key not in self.copied:
-            name = f"{len(self.copied) + 1:03d}-{re.sub(r'[^A-Za-z0-9._-]', '_', path.name)}"
-            (self.out_dir / FIGURES_DIR).mkdir(exist_ok=True)
-            shutil.copyfile(path, self.out_dir / FIGURES_DIR / name)
-            self.copied[key] = f"{FIGURES_DIR}/{name}"
-        return self.copied[key]
 
 
 # ---- the single self-contained file ------------------------------------------------------------------

@@ -11,6 +11,7 @@ import copy
 import functools
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -271,6 +272,29 @@ def images(blocks: list[Node]) -> Iterator[Node]:
 def image_alt(node: Node) -> str:
     attrs = dict(node["c"][0][2])
     return (attrs.get("fig-alt") or stringify(node["c"][1])).strip()
+
+
+def numbered_safe_name(number: int, path: Path) -> str:
+    """'003-timeline-ab12.svg': numbered in order of first use, safe on every file system."""
+    return f"{number:03d}-{re.sub(r'[^A-Za-z0-9._-]', '_', path.name)}"
+
+
+class ImageCopier:
+    """Copies each image once into ``root/folder`` and returns the copy's path relative to ``root``
+    (the URL the writer puts in its document). ``name`` chooses the copy's file name."""
+
+    def __init__(self, root: Path, folder: str = "",
+                 name: Callable[[int, Path], str] = numbered_safe_name):
+        self.root, self.folder, self.name, self.copied = root, folder, name, {}
+
+    def __call__(self, path: Path) -> str:
+        key = path.resolve()
+        if key not in self.copied:
+            target = Path(self.folder) / self.name(len(self.copied) + 1, path)
+            (self.root / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, self.root / target)
+            self.copied[key] = target.as_posix()
+        return self.copied[key]
 
 
 def rewrite_images(pbook: PandocBook, blocks: list[Node], new_url: Callable[[Path], str]) -> None:

@@ -17,7 +17,7 @@ from ..paths import templates_dir
 from ..tools.pandoc import run_pandoc
 from ..tools.typst import compile_pdf
 from .book import Book
-from .pandoc_book import (Chapter, PandocBook, common_meta, filter_path, image_alt, images, meta_bool,
+from .pandoc_book import (ImageCopier, PandocBook, common_meta, filter_path, image_alt, images, meta_bool,
                           meta_list, meta_map, meta_raw, meta_string, parse_book, people, raw_block,
                           references_blocks, retarget_links, rewrite_images, victim_line_needed)
 
@@ -55,7 +55,7 @@ def _write(pbook: PandocBook, out_path: Path, *, title: str, subtitle: str, toc:
     with tempfile.TemporaryDirectory(prefix="dhr-typst-") as tmp:
         workdir = Path(tmp)
         blocks = _body(pbook)
-        rewrite_images(pbook, blocks, _Copier(workdir))
+        rewrite_images(pbook, blocks, ImageCopier(workdir, "images"))
         meta = _metadata(pbook, title=title, subtitle=subtitle, toc=toc)
         source = run_pandoc(pbook.document(blocks, meta), [
             "--from", "json", "--to", "typst", "--template", template_path(),
@@ -98,26 +98,6 @@ def _check_alt_text(pbook: PandocBook) -> None:
                 for chapter in pbook.chapters for node in images(chapter.blocks) if not image_alt(node)]
     if problems:
         raise InputError(problems)
-
-
-class _Copier:
-    """Copies each image into typst's root once; returns its path relative to that root."""
-
-    def __init__(self, root: Path):
-        self.root, self.copied = root, {}
-
-    def __call__(self, path: Path) -> str:
-        key = path.resolve()
-        if key not in self.copied:
-            target = Path("images") / f"{len(self.copied) + 1:03d}-{_safe_name(path.name)}"
-            (self.root / target).parent.mkdir(exist_ok=True)
-            shutil.copyfile(path, self.root / target)
-            self.copied[key] = target.as_posix()
-        return self.copied[key]
-
-
-def _safe_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
 
 
 def typst_string(text: str) -> str:
