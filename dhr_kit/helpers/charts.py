@@ -117,7 +117,7 @@ def _draw_death(ax, review: Review, label: bool) -> None:
     ax.axvspan(start, end, color=DEATH_COLOUR, alpha=0.35, lw=1.2, zorder=1)
     if label:
         ax.annotate(f"Month of {review.victim.pseudonym}'s death", xy=(end, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(0, 4), textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                    xytext=(0, 4), textcoords="offset points", ha="right", va="bottom", fontsize=9,
                     color="#222222")
 
 
@@ -276,6 +276,6 @@ def contacts_by_quarter_chart(review: Review | None = None, *, caption: str | No
         handles = [Patch(color=ROUTINE, label="Contacts"), Patch(color=KEY, label="Key events"),
                    Line2D([], [], color="black", ls="--", lw=0.9, label=f"Month of {review.victim.pseudonym}'s death")]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
-        fig.supylabel("Contacts per quarter", fontsize=8.5)
+        fig.supylabel("Contacts per quarter", fontsize=9.5)
     alt = quarter_alt(review, events, lanes, span, counts)
     return Chart(fig, "contacts-by-quarter", caption, alt, label)

@@ -87,18 +87,25 @@ def filter_events(review: Review, agency: str | Iterable[str] | None = None, sta
     return frame[mask].sort_values("date", kind="stable")
 
 
-def _event_cell(row: dict) -> Raw:
-    text = escape(row["event"])
-    return Raw(f"**{text}**" if row["significance"] == "key" else text)
+def key_event_refs(review: Review) -> dict[int, str]:
+    """Every key event's reference ("K1", "K2"…), numbered in date order over the whole chronology, so
+    the analysis can cite a key event by the number it has in the key-events table."""
+    frame = review.chronology
+    keys = frame[frame["significance"] == "key"].sort_values("date", kind="stable")
+    return {index: f"K{number}" for number, index in enumerate(keys.index, start=1)}
 
 
 def chronology_table(agency: str | Iterable[str] | None = None, start=None, end=None,
                      tor: str | Iterable[str] | None = None, significance: str | Iterable[str] | None = None,
-                     review: Review | None = None) -> Markdown:
-    """The chronology as a pipe table (date, agency, event, ToR); key events in bold.
+                     review: Review | None = None, *, caption: str | None = None,
+                     label: str | None = None) -> Markdown:
+    """The chronology as a captioned, numbered pipe table (ref, date, agency, event, source, ToR).
 
     Filters: ``agency`` (id or name, or a list), ``start``/``end`` (``YYYY-MM-DD`` or ``YYYY-MM``, inclusive),
-    ``tor`` (ToR id or list), ``significance`` (key, notable, routine, or a list).
+    ``tor`` (ToR id or list), ``significance`` (key, notable, routine, or a list). Key events carry their
+    reference (K1, K2…) so the analysis can cite them; they are in bold only when the table mixes key
+    and other events (bold throughout would mark nothing). ``label`` defaults to ``tbl-key-events`` for
+    the table of key events and ``tbl-chronology`` otherwise.
     """
     if isinstance(agency, Review):  # chronology_table(review) — the review passed first, like other helpers
         review, agency = agency, None
@@ -106,9 +113,22 @@ def chronology_table(agency: str | Iterable[str] | None = None, start=None, end=
     events = filter_events(review, agency, start, end, tor, significance)
     if events.empty:
         return Markdown("No events in the chronology match this selection.")
+    only_key = set(events["significance"]) == {"key"}
+    mixed = (events["significance"] == "key").any() and not only_key
+    refs = key_event_refs(review)
     publish = is_publish()
-    rows = [(event_date_label(r["date"], r["date_precision"], publish), agency_name(review, r["agency"]),
-             _event_cell(r), ", ".join(r["tor"] or [])) for r in events.to_dict("records")]
-    table = pipe_table(["Date", "Agency", "Event", "ToR"], rows, widths=[20, 24, 48, 8])
-    note = "Key events are shown in bold." if (events["significance"] == "key").any() else ""
+    rows = []
+    for index, r in events.iterrows():
+        text = escape(r["event"])
+        rows.append((refs.get(index, ""), event_date_label(r["date"], r["date_precision"], publish),
+                     agency_name(review, r["agency"]),
+                     Raw(f"**{text}**" if mixed and r["significance"] == "key" else text),
+                     r["source"], ", ".join(r["tor"] or [])))
+    if caption is None:
+        caption = "Key events in the combined chronology" if only_key else "Events in the combined chronology"
+    if label is None:
+        label = "tbl-key-events" if only_key else "tbl-chronology"
+    table = pipe_table(["Ref", "Date", "Agency", "Event", "Source", "ToR"], rows,
+                       widths=[5, 13, 17, 45, 12, 8], caption=caption, label=label)
+    note = "Key events are shown in bold." if mixed else ""
     return Markdown(join_blocks([table, note]))

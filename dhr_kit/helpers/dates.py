@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 
 import pandas as pd
@@ -32,3 +33,18 @@ def event_date_label(value: date | pd.Timestamp, precision: str = "day", publish
 
 def months_between(start: MonthYear, end: MonthYear) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
+
+
+_ISO_DATE = re.compile(r"(?<![\w-])((?:19|20)\d\d)-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?![\w-])")
+
+
+def humanise_dates(text: str) -> str:
+    """Free text from the data with its ISO dates in the report's one date style:
+    "by 2026-01" -> "by January 2026", "2025-11-03" -> "3 November 2025"."""
+
+    def label(match: re.Match) -> str:
+        year, month, day = int(match[1]), int(match[2]), match[3]
+        month_year = f"{calendar.month_name[month]} {year}"
+        return f"{int(day)} {month_year}" if day else month_year
+
+    return _ISO_DATE.sub(label, text)

@@ -81,8 +81,12 @@ def _problems(review: Review) -> list[Problem]:
     return problems
 
 
-def protected_characteristics(review: Review | None = None) -> Markdown:
-    """A table of all nine characteristics (relevant or not, and why), then an analysis of each relevant one."""
+def protected_characteristics(review: Review | None = None, *, analyses: bool = True) -> Markdown:
+    """A table of all nine characteristics (relevant or not, and why), then an analysis of each relevant one.
+
+    Pass ``analyses=False`` when the chapter analyses the relevant characteristics in its own sections,
+    so that no characteristic is analysed twice (``dhr check`` rule DHR-R003).
+    """
     review = get_review(review)
     problems = _problems(review)
     if problems:
@@ -90,6 +94,9 @@ def protected_characteristics(review: Review | None = None) -> Markdown:
     items: list[ProtectedCharacteristic] = [review.protected_characteristics[k] for k in PROTECTED_CHARACTERISTICS]
     table = pipe_table(["Protected characteristic", "Relevant", "Reason"],
                        [(LABELS[i.key], "Relevant" if i.relevant else "Not relevant", i.reason) for i in items],
-                       widths=[26, 16, 58])
-    analyses = [f"**{LABELS[i.key]}.** " + escape_paragraphs(i.analysis) for i in items if i.relevant]
-    return Markdown(join_blocks([table, *analyses]))
+                       widths=[26, 16, 58], caption="The protected characteristics of the Equality Act 2010",
+                       label="tbl-protected-characteristics")
+    if not analyses:
+        return Markdown(table)
+    paragraphs = [f"**{LABELS[i.key]}.** " + escape_paragraphs(i.analysis) for i in items if i.relevant]
+    return Markdown(join_blocks([table, *paragraphs]))

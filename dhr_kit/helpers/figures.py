@@ -23,12 +23,12 @@ CHART_RC = {
     "svg.hashsalt": "dhr-kit",  # stable element ids, so the same data gives the same file
     "font.family": "sans-serif",
     "font.sans-serif": FONT_FAMILY,
-    "font.size": 8.5,
-    "axes.titlesize": 8.5,
-    "axes.labelsize": 8.5,
-    "xtick.labelsize": 8,
-    "ytick.labelsize": 8,
-    "legend.fontsize": 8,
+    "font.size": 9.5,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 9.5,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
 }
 _fonts_registered = False
 

@@ -78,12 +78,17 @@ def bullet_list(items: Iterable[str]) -> str:
 
 
 def pipe_table(headers: Sequence[str], rows: Iterable[Sequence[object]],
-               widths: Sequence[int] | None = None, caption: str | None = None) -> str:
+               widths: Sequence[int] | None = None, caption: str | None = None,
+               label: str | None = None) -> str:
     """A pandoc pipe table. Cells are escaped here, so pass plain text (or ``Raw`` for ready Markdown).
 
     ``widths`` are relative column widths: pandoc uses the dash counts of the separator line as the
     columns' proportions when a row is wider than the page, so long text wraps in the right column.
+    ``caption`` and ``label`` ("tbl-…") give the Quarto form ``: Caption {#tbl-x}``, which the book's
+    numbering pass turns into "Table 3.2: Caption" and which ``@tbl-x`` references.
     """
+    if label and not label.startswith("tbl-"):
+        raise ValueError(f"a table label starts with 'tbl-': {label!r}")
     widths = list(widths) if widths else [max(3, len(h)) for h in headers]
     if len(widths) != len(headers):
         raise ValueError("one width per column")
@@ -94,7 +99,7 @@ def pipe_table(headers: Sequence[str], rows: Iterable[Sequence[object]],
         lines.append("| " + " | ".join(c if c else " " for c in cells) + " |")
     table = "\n".join(lines)
     if caption:
-        table += f"\n\n: {escape(caption)}"
+        table += f"\n\n: {escape(caption)}" + (f" {{#{label}}}" if label else "")
     return table
 
 

@@ -1,6 +1,8 @@
 """Who did the review: panel members and their independence, the chair/author, contributors, timescales."""
 from __future__ import annotations
 
+import re
+
 from ..errors import InputError, Problem
 from ..model import PanelMember, Professional, Review
 from ._review import get_review
@@ -56,12 +58,31 @@ def panel_table(review: Review | None = None) -> Markdown:
     if problems:
         raise InputError(problems)
     rows = [(_member(m), agency_name(review, m.agency), m.panel_role, m.independence) for m in review.panel]
-    return Markdown(pipe_table(["Member", "Agency", "Panel role", "Independence"], rows, widths=[25, 20, 13, 42]))
+    return Markdown(pipe_table(["Member", "Agency", "Panel role", "Independence"], rows, widths=[25, 20, 13, 42],
+                               caption="The Review Panel", label="tbl-panel"))
+
+
+_TITLE_FILLERS = {"of", "for", "the", "and", "a", "an", "in"}
+SAME_TITLE_OVERLAP = 0.6
+
+
+def _title_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.casefold()) if w not in _TITLE_FILLERS}
+
+
+def same_title(name: str, role: str) -> bool:
+    """True when a member's 'name' is really their job title and says what the role says
+    ("Head of Public Protection (Northshire)" / "Head of Public Protection"): most of the shorter
+    title's words are in the other."""
+    a, b = _title_words(name), _title_words(role)
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= SAME_TITLE_OVERLAP
 
 
 def _member(member: PanelMember) -> str:
-    """Name and role, once: many CSPs publish panel members by role only, so name and role coincide."""
-    if member.name.strip().casefold() == member.role.strip().casefold():
+    """Name and role, once: many CSPs publish panel members by role only, so the two often coincide."""
+    if same_title(member.name, member.role):
         return member.name
     return f"{member.name} ({member.role})"
 
@@ -98,7 +119,8 @@ def agencies_table(review: Review | None = None) -> Markdown:
     review = get_review(review)
     rows = [(a.name, AGENCY_TYPE_LABELS.get(a.type, a.type), "Yes" if a.involved else "No", "Yes" if a.imr else "No")
             for a in review.metadata.agencies]
-    return Markdown(pipe_table(["Agency", "Type", "Contact in the case", "IMR"], rows, widths=[40, 26, 18, 8]))
+    return Markdown(pipe_table(["Agency", "Type", "Contact in the case", "IMR"], rows, widths=[40, 26, 18, 8],
+                               caption="Agencies that contributed to the review", label="tbl-agencies"))
 
 
 def review_timescales(review: Review | None = None) -> Markdown:

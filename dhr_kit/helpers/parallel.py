@@ -49,7 +49,9 @@ def parallel_reviews(review: Review | None = None) -> Markdown:
     for item in review.parallel_reviews:  # other processes the data records (e.g. a professional standards review)
         if item.type not in PARALLEL_REVIEW_TYPES:
             rows.append((item.type, item.decision, Raw(sentence(item.rationale))))
-    return Markdown(pipe_table(["Review", "Decision", "Rationale"], rows, widths=[26, 18, 56]))
+    return Markdown(pipe_table(["Review", "Decision", "Rationale"], rows, widths=[26, 18, 56],
+                               caption="Parallel reviews and proceedings: decisions and reasons",
+                               label="tbl-parallel-reviews"))
 
 
 

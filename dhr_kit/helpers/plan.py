@@ -7,7 +7,7 @@ from typing import Literal
 from ..errors import InputError, Problem
 from ..model import Action, Recommendation, Review
 from ._review import get_review
-from .dates import day_label
+from .dates import day_label, humanise_dates
 from .markdown import Markdown, bullet_list, escape, join_blocks, pipe_table, sentence
 from .panel import agency_name
 
@@ -17,12 +17,20 @@ LIVE_DOCUMENT = ("This action plan is a live document: it is subject to change a
                  "and {csp} will keep it under review until every action is complete.")
 
 
-def _rec_row(review: Review, rec: Recommendation) -> tuple:
+def _rec_row(review: Review, rec: Recommendation, compact: bool) -> tuple:
+    if compact:
+        return (rec.id, agency_name(review, rec.agency), rec.text)
     return (rec.id, agency_name(review, rec.agency), rec.scope.capitalize(), rec.text, ", ".join(rec.tor))
 
 
-def recommendations(review: Review | None = None, by: Literal["scope", "agency"] = "scope") -> Markdown:
-    """The recommendations, grouped by scope (local, regional, national) or by agency."""
+def recommendations(review: Review | None = None, by: Literal["scope", "agency"] = "scope", *,
+                    compact: bool = False, label: str = "tbl-recommendations",
+                    caption: str = "The review's recommendations") -> Markdown:
+    """The recommendations as one captioned table, ordered by scope (local, regional, national) or by agency.
+
+    ``compact=True`` drops the scope and ToR columns (e.g. for the executive summary); give each call its
+    own ``label`` when the recommendations appear twice in the book.
+    """
     review = get_review(review)
     if by not in ("scope", "agency"):
         raise InputError(Problem("chapter cell", f"recommendations(by={by!r}) is not known", key="by",
@@ -30,18 +38,14 @@ def recommendations(review: Review | None = None, by: Literal["scope", "agency"]
     if not review.recommendations:
         return Markdown("The review makes no recommendations.")
     if by == "scope":
-        groups = [(f"{scope.capitalize()} recommendations", [r for r in review.recommendations if r.scope == scope])
-                  for scope in SCOPES]
+        ordered = [r for scope in SCOPES for r in review.recommendations if r.scope == scope]
     else:
         order = list(dict.fromkeys(r.agency for r in review.recommendations))
-        groups = [(agency_name(review, a), [r for r in review.recommendations if r.agency == a]) for a in order]
-    blocks = []
-    for title, recs in groups:
-        if recs:
-            blocks += [f"**{escape(title)}**",
-                       pipe_table(["ID", "Agency", "Scope", "Recommendation", "ToR"],
-                                  [_rec_row(review, r) for r in recs], widths=[6, 20, 11, 51, 12])]
-    return Markdown(join_blocks(blocks))
+        ordered = [r for a in order for r in review.recommendations if r.agency == a]
+    headers, widths = (["ID", "Agency", "Recommendation"], [6, 24, 70]) if compact else \
+        (["ID", "Agency", "Scope", "Recommendation", "ToR"], [6, 20, 11, 51, 12])
+    return Markdown(pipe_table(headers, [_rec_row(review, r, compact) for r in ordered], widths=widths,
+                               caption=caption, label=label))
 
 
 def progress_summary(actions: list[Action]) -> str:
@@ -59,13 +63,15 @@ def _recommendation_block(review: Review, rec: Recommendation) -> str:
     if not actions:
         return join_blocks([lead, "No action has been recorded for this recommendation yet."])
     table = pipe_table(["Action", "Lead", "Milestones", "Target date", "Status"],
-                       [(a.action, a.lead, a.milestones, a.target_date.label, a.status.capitalize()) for a in actions],
-                       widths=[30, 18, 22, 15, 15])
+                       [(a.action, a.lead, humanise_dates(a.milestones), a.target_date.label, a.status.capitalize())
+                        for a in actions],
+                       widths=[30, 18, 22, 15, 15], caption=f"Actions for recommendation {rec.id}",
+                       label=f"tbl-actions-{rec.id.lower()}")
     updates = sorted({(u.date, u.text) for a in actions for u in a.updates})
     blocks = [lead, table]
     if updates:
         blocks += ["Implementation updates:",
-                   bullet_list(f"{day_label(day)}: {sentence(text)}" for day, text in updates)]
+                   bullet_list(f"{day_label(day)}: {sentence(humanise_dates(text))}" for day, text in updates)]
     return join_blocks(blocks)
 
 

@@ -101,5 +101,6 @@ def qa_responses(review: Review | None = None) -> Markdown:
                + ", ".join(f"{counts[s]} {s}" for s in TRACKER_STATUSES if counts[s]) + ".")
     table = pipe_table(["ID", "Point", "Status", "Response", "Where addressed"],
                        [(i.id, i.point, i.status.capitalize(), i.response, i.where) for i in items],
-                       widths=[6, 30, 13, 35, 16])
+                       widths=[6, 30, 13, 35, 16],
+                       caption="The QA Panel's points and the review's responses", label="tbl-qa-responses")
     return Markdown(join_blocks([summary, table]))

@@ -17,7 +17,7 @@ from ..tools.pandoc import run_pandoc
 from .book import Book
 from .pandoc_book import (DRAFT_TEXT, ImageCopier, common_meta, div, filter_path, node_id, number_headings,
                           para, parse_book, people, raw_block, references_blocks, retarget_links,
-                          rewrite_images, walk)
+                          rewrite_images, victim_line_needed, walk)
 
 CONTENTS_FIELD = (
     '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/>'
@@ -79,7 +79,7 @@ def _title_block(book: Book) -> list[dict]:
     blocks.append(styled("Title", book.title))
     if book.subtitle:
         blocks.append(styled("Subtitle", book.subtitle))
-    if page.get("victim"):
+    if page.get("victim") and victim_line_needed(page, book.title, book.subtitle or ""):  # else the subtitle says it
         blocks.append(para(" ".join(s for s in (page["victim"], page.get("died", "")) if s)))
     blocks += [para(f"{role}: {name}") for role, name in people(page)]
     if page.get("date"):

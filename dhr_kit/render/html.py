@@ -238,7 +238,18 @@ def _furniture(book: Book) -> dict[str, str]:
         "site_title": html.escape(book.title),
         "marking": marking,
         "footer": footer or "<p>&nbsp;</p>",
+        "downloads": _downloads(book),
     }
+
+
+def _downloads(book: Book) -> str:
+    """Links to the PDFs written beside the site (the same render writes them)."""
+    links = [(f"{book.output_stem}.pdf", "Full report (PDF)")]
+    if any(c.executive_summary for c in book.chapters):
+        links.append(("executive-summary.pdf", "Executive summary (PDF)"))
+    items = "".join(f'<li><a href="{html.escape(href)}">{text}</a></li>' for href, text in links)
+    return f'<nav class="downloads" aria-label="Downloads"><ul>{items}</ul></nav>'
+
 
 
 def _title_block(book: Book) -> str:

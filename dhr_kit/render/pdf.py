@@ -19,7 +19,7 @@ from ..tools.typst import compile_pdf
 from .book import Book
 from .pandoc_book import (ImageCopier, PandocBook, common_meta, filter_path, image_alt, images, meta_bool,
                           meta_list, meta_map, meta_raw, meta_string, parse_book, people, raw_block,
-                          references_blocks, retarget_links, rewrite_images, victim_line_needed)
+                          references_blocks, retarget_links, rewrite_images, victim_line_needed, walk)
 
 APPENDICES_START = "\n".join([
     '#dhr-part("Appendices")',
@@ -46,7 +46,46 @@ def write_executive_summary_pdf(book: Book, out_path: Path) -> Path:
                                  "name it under `dhr: executive-summary:` (e.g. chapters/executive-summary.qmd)",
                                  key="dhr.executive-summary"))
     pbook = parse_book(dataclasses.replace(book, chapters=summary))
+    standalone(pbook)
     return _write(pbook, out_path, title=book.title, subtitle="Executive summary", toc=False)
+
+
+ELSEWHERE = "of the overview report"
+
+
+def standalone(pbook: PandocBook) -> None:
+    """Make a part of the book read on its own: no section numbers from the whole book ("1 Executive
+    summary"), and a reference to what it does not contain says where that is ("Chapter 11 of the
+    overview report") instead of pointing nowhere."""
+    known = {ident for chapter in pbook.chapters for ident in chapter.ids()}
+    elsewhere: list[dict] = []
+    for word in ELSEWHERE.split():
+        elsewhere += [{"t": "Space"}, {"t": "Str", "c": word}]
+    for chapter in pbook.chapters:
+        for node in walk(chapter.blocks):
+            if node.get("t") == "Header":
+                inlines = node["c"][2]
+                if inlines and inlines[0].get("t") == "Span" and "header-section-number" in inlines[0]["c"][0][1]:
+                    del inlines[:2 if len(inlines) > 1 and inlines[1].get("t") == "Space" else 1]
+        _point_outward(chapter.blocks, known, elsewhere)
+
+
+def _point_outward(tree: object, known: set[str], elsewhere: list[dict]) -> None:
+    if isinstance(tree, dict):
+        for value in tree.values():
+            _point_outward(value, known, elsewhere)
+        return
+    if not isinstance(tree, list):
+        return
+    for index in range(len(tree) - 1, -1, -1):
+        item = tree[index]
+        if isinstance(item, dict) and item.get("t") == "Link":
+            url = item["c"][2][0]
+            if url.startswith("#") and url[1:] not in known:
+                tree[index:index + 1] = [{"t": "Span", "c": [["", [], []], item["c"][1]]},
+                                         *(dict(w) for w in elsewhere)]
+                continue
+        _point_outward(item, known, elsewhere)
 
 
 def _write(pbook: PandocBook, out_path: Path, *, title: str, subtitle: str, toc: bool) -> Path:
@@ -118,7 +157,7 @@ def _metadata(pbook: PandocBook, *, title: str, subtitle: str, toc: bool) -> dic
     meta = common_meta(pbook)
     meta.update({
         "title": meta_string(title),
-        "running-title": meta_string(f"{title}: {subtitle}" if subtitle and not toc else title),
+        "running-title": meta_string(f"{subtitle} — {title}" if subtitle and not toc else title),
         "lang-code": meta_string(lang),
         "draft": meta_bool(not book.publish),
         "toc": meta_bool(toc),
