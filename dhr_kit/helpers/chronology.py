@@ -99,7 +99,7 @@ def chronology_table(agency: str | Iterable[str] | None = None, start=None, end=
                      tor: str | Iterable[str] | None = None, significance: str | Iterable[str] | None = None,
                      review: Review | None = None, *, caption: str | None = None,
                      label: str | None = None) -> Markdown:
-    """The chronology as a captioned, numbered pipe table (ref, date, agency, event, source, ToR).
+    """The chronology as a captioned, numbered pipe table (ref, date, agency, event with its source, ToR).
 
     Filters: ``agency`` (id or name, or a list), ``start``/``end`` (``YYYY-MM-DD`` or ``YYYY-MM``, inclusive),
     ``tor`` (ToR id or list), ``significance`` (key, notable, routine, or a list). Key events carry their
@@ -120,15 +120,15 @@ def chronology_table(agency: str | Iterable[str] | None = None, start=None, end=
     rows = []
     for index, r in events.iterrows():
         text = escape(r["event"])
+        text = f"**{text}**" if mixed and r["significance"] == "key" else text
+        source = f" ({escape(r['source'])})" if r["source"] else ""
         rows.append((refs.get(index, ""), event_date_label(r["date"], r["date_precision"], publish),
-                     agency_name(review, r["agency"]),
-                     Raw(f"**{text}**" if mixed and r["significance"] == "key" else text),
-                     r["source"], ", ".join(r["tor"] or [])))
+                     agency_name(review, r["agency"]), Raw(text + source), ", ".join(r["tor"] or [])))
     if caption is None:
         caption = "Key events in the combined chronology" if only_key else "Events in the combined chronology"
     if label is None:
         label = "tbl-key-events" if only_key else "tbl-chronology"
-    table = pipe_table(["Ref", "Date", "Agency", "Event", "Source", "ToR"], rows,
-                       widths=[5, 13, 17, 45, 12, 8], caption=caption, label=label)
+    table = pipe_table(["Ref", "Date", "Agency", "Event (source)", "ToR"], rows,
+                       widths=[5, 12, 16, 59, 8], caption=caption, label=label)
     note = "Key events are shown in bold." if mixed else ""
     return Markdown(join_blocks([table, note]))

@@ -33,6 +33,8 @@ def catalogue() -> dict[str, RuleInfo]:
     for family, entries in load_rule_data("catalogue.yml").items():
         for rule_id, entry in entries.items():
             rules[rule_id] = RuleInfo(rule_id, entry["severity"], entry["description"], family)
+    for rule_id, entry in load_rule_data("length.yml")["rules"].items():
+        rules[rule_id] = RuleInfo(rule_id, entry["severity"], entry["description"], "length")
     for entry in load_rule_data("language.yml")["rules"]:
         rules[entry["id"]] = RuleInfo(entry["id"], entry["severity"], entry["message"], "language")
     return rules

@@ -16,6 +16,7 @@ from .evidence import check_evidence
 from .figures import figure_findings
 from .findings import SEVERITY_ORDER, CheckResult, Finding
 from .language import check_language, lint_segments
+from .length import check_length, iso_date_findings, pdf_length_findings
 from .publication import TRACEBACK, check_output_files, check_publication, placeholder_findings
 from .structure import check_structure
 from .tracker import check_tracker
@@ -23,7 +24,7 @@ from .workspace import Workspace, build_workspace
 
 FAMILIES: list[Callable[[Workspace], list[Finding]]] = [
     check_structure, check_language, check_anonymity, check_coverage, check_evidence, check_publication,
-    check_tracker,
+    check_tracker, check_length,
 ]
 
 
@@ -81,6 +82,8 @@ def check_book(root: Path | str, chapters: dict[str, str], *, publish: bool = Fa
                                                     for line in doc.lines[s.line - 1:s.end_line])]
         where = " (in generated output)"
         findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], where)
+        generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
+        findings += [f for f in iso_date_findings(doc, where) if f.line in generated_lines]
         for segment in generated:
             findings += identifier_findings(rel, segment.text, segment.locate, publish, where)
         findings += [f for f in placeholder_findings(doc, publish) if f.line in
@@ -107,6 +110,9 @@ def check_outputs(root: Path | str, output_dir: Path | str, *, publish: bool = F
     root = Path(root).resolve()
     findings = check_output_files(root, Path(output_dir), publish=publish, names_file=names_file,
                                   shown_as=shown_as)
+    for pdf in sorted(Path(output_dir).glob("*.pdf")):
+        if pdf.name != "executive-summary.pdf":
+            findings += pdf_length_findings(pdf, f"{shown_as or Path(output_dir).name}/{pdf.name}")
     try:
         from ..project import load_project
 
