@@ -121,6 +121,8 @@ def _body(pbook: PandocBook) -> list[dict]:
             in_appendices = True
         elif not chapter.appendix and chapter.source.part and chapter.source.part != part:
             blocks.append(raw_block("typst", f"#dhr-part({typst_string(chapter.source.part)})"))
+        if chapter.source.executive_summary and blocks:
+            blocks.append(raw_block("typst", "#pagebreak(weak: true)"))  # it is read (and printed) on its own
         part = chapter.source.part
         blocks += chapter.blocks
     if needs_references:

@@ -56,10 +56,12 @@ def _qa():
     return qa
 
 
-def _gate(result: Any, stage: str, progress: Progress | None) -> None:
-    """Show a QA pass's warnings; stop the build on its errors."""
+def _gate(result: Any, stage: str, progress: Progress | None, evidence: list | None = None) -> None:
+    """Show a QA pass's warnings; stop the build on its errors; keep the result for the build's QA report."""
     from ..qa.report import format_finding
 
+    if evidence is not None:
+        evidence.append((stage, result))
     for finding in result.warnings:
         if progress is not None:
             progress.warning(format_finding(finding))
@@ -386,7 +388,8 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
         return result
 
     chapters = _parse_all(project)  # bad input is reported before anything else runs
-    _check_sources(project, publish, strict, names_file, progress)
+    evidence: list = []  # (stage, CheckResult): written to _book/qa-report.html/json, never into the report
+    _check_sources(project, publish, strict, names_file, progress, evidence)
     result = RenderResult(engine="embedded", output_dir=project.output_dir)
     executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
     book, executed_md, problems, book_images = build_book(project, executed, publish=publish)
@@ -399,20 +402,22 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
     qa = _qa()
     if qa is not None:
         _gate(qa.check_book(project.root, executed_md, publish=publish, strict=strict, names_file=names_file),
-              "in the executed chapters", progress)
+              "in the executed chapters", progress, evidence)
 
     stamp_store = OutputStamp(project.root)
     stamp = _output_stamp(book, formats, single_file, book_images, names_file)
     if stamp_store.matches(stamp, project.output_dir):
         # The same outputs passed the same output checks (same names list, same mode) when written.
         result.writers_skipped = True
+        _write_qa_report(project.output_dir, evidence, publish)
         result.outputs = sorted(p for p in project.output_dir.rglob("*") if p.is_file())
     else:
         stamp_store.clear()
         with staging_dir(project.output_dir) as staging:
             progress.step(f"writing {', '.join(formats)}")
             written = _write_outputs(book, formats, staging, single_file)
-            _check_outputs(project, staging, publish, strict, names_file, progress)
+            _check_outputs(project, staging, publish, strict, names_file, progress, evidence)
+            written += _write_qa_report(staging, evidence, publish)
             swap_in(staging, project.output_dir)
         result.outputs = [project.output_dir / p.relative_to(staging) for p in written]
         stamp_store.record(stamp, project.output_dir)
@@ -425,19 +430,28 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
 
 
 def _check_sources(project: Project, publish: bool, strict: bool, names_file: Path | str | None,
-                   progress: Progress | None = None) -> None:
+                   progress: Progress | None = None, evidence: list | None = None) -> None:
     qa = _qa()
     if qa is None:
         return
-    _gate(qa.check(project.root, publish=publish, strict=strict, names_file=names_file), "in the sources", progress)
+    _gate(qa.check(project.root, publish=publish, strict=strict, names_file=names_file), "in the sources", progress,
+          evidence)
+
+
+def _write_qa_report(out_dir: Path, evidence: list, publish: bool) -> list[Path]:
+    if not evidence:
+        return []
+    from ..qa.build_report import write_build_report
+
+    return write_build_report(out_dir, evidence, publish=publish)
 
 
 def _check_outputs(project: Project, out_dir: Path, publish: bool, strict: bool, names_file: Path | str | None,
-                   progress: Progress | None = None) -> None:
+                   progress: Progress | None = None, evidence: list | None = None) -> None:
     qa = _qa()
     if qa is None:
         return
     shown_as = project.output_dir.relative_to(project.root).as_posix() \
         if project.output_dir.is_relative_to(project.root) else project.output_dir.name
     _gate(qa.check_outputs(project.root, out_dir, publish=publish, names_file=names_file, shown_as=shown_as),
-          "in the rendered outputs", progress)
+          "in the rendered outputs", progress, evidence)
