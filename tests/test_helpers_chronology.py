@@ -12,18 +12,26 @@ from dhr_helper_fixtures import assert_golden, small_review, helper_env, review 
 from dhr_kit.errors import InputError  # noqa: E402
 from dhr_kit.helpers import chronology_table, tor_analysis  # noqa: E402
 
-HEADER = "| Date | Agency | Event | ToR |\n|:" + "-" * 19 + "|:" + "-" * 23 + "|:" + "-" * 47 + "|:" + "-" * 7 + "|\n"
+HEADER = ("| Ref | Date | Agency | Event (source) | ToR |\n|:" + "-" * 4 + "|:" + "-" * 11 + "|:" + "-" * 15
+          + "|:" + "-" * 58 + "|:" + "-" * 7 + "|\n")
 
 
 
 
 def test_draft_shows_full_dates_where_known(review) -> None:
-    assert str(chronology_table(review=review)) == HEADER + (
-        "| 14 February 2021 | Northshire Police | Officers attended a report of an argument | ToR1 |\n"
-        "| March 2021 | Riverside Medical Practice | Anna attended a medication review | ToR2 |\n"
-        "| 20 June 2022 | Northshire Partnership NHS Foundation Trust | Crisis team assessed Mark | ToR2 |\n"
-        "| 3 August 2023 | Northshire Police | **MARAC referral \\| high risk** | ToR1, ToR2 |\n"
-        "\nKey events are shown in bold.\n")
+    text = str(chronology_table(review=review))
+    assert text.startswith(HEADER + "|   | 14 February 2021 | Northshire Police | Officers attended a report of an argument")
+    assert "|   | March 2021 | Riverside Medical Practice | Anna attended a medication review" in text
+    assert "| K1 | 3 August 2023 | Northshire Police | **MARAC referral \\| high risk**" in text
+    assert "\n\n: Events in the combined chronology {#tbl-chronology}\n\nKey events are shown in bold.\n" in text
+
+
+def test_key_events_table_is_captioned_numbered_and_not_bold(review) -> None:
+    """Bold throughout marks nothing: a table of key events only is plain, with its K references."""
+    text = str(chronology_table(significance="key", review=review))
+    assert "| K1 | 3 August 2023 | Northshire Police | MARAC referral \\| high risk" in text
+    assert "**" not in text and "shown in bold" not in text
+    assert ": Key events in the combined chronology {#tbl-key-events}" in text
 
 
 def test_publish_shows_months_only(review, monkeypatch) -> None:
@@ -76,23 +84,22 @@ def test_tor_analysis(review) -> None:
     assert_golden("tor_analysis_ToR1", str(tor_analysis("ToR1", review)))
     text = str(tor_analysis("ToR1", review))
     assert text.startswith('::: {.callout-note title="Term of Reference"}\n**ToR1: Risk identification and assessment.**')
-    assert "| 3 August 2023 | Northshire Police | MARAC referral \\| high risk |" in text
-    assert "medication" not in text
+    assert "MARAC referral" not in text, "the evidence cites events; it does not re-print the chronology"
+    assert "full chronology" not in text  # the full chronology is not published: never point the reader to it
 
 
-def test_tor_analysis_lists_key_and_notable_events_and_counts_the_rest(tmp_path) -> None:
+def test_tor_analysis_counts_by_agency_and_cites_key_events(tmp_path) -> None:
     from dhr_helper_fixtures import small_data
     data = small_data()
-    data["chronology"][0]["significance"] = "routine"  # the first ToR1 event; the MARAC referral stays key
     review = small_review(tmp_path, data)
     tagged = [e for e in data["chronology"] if "ToR1" in e.get("tor", [])]
-    shown = [e for e in tagged if e.get("significance") in ("key", "notable")]
-    assert 0 < len(shown) < len(tagged), "fixture must tag both routine and key events with ToR1"
     text = str(tor_analysis("ToR1", review))
-    assert f"holds {len(tagged)} events relevant to ToR1; the {len(shown)} that the panel graded" in text
-    assert text.count("\n| ") == len(shown) + 1  # header + listed rows
-    everything = str(tor_analysis("ToR1", review, significance=None))
-    assert everything.count("\n| ") == len(tagged) + 1
+    assert f"holds {len(tagged)} events relevant to ToR1, recorded by one agency" in text
+    assert "The panel graded one of them key: K1, numbered as in the table of key events (@tbl-key-events)." in text
+    assert f"| Northshire Police | {len(tagged)} |" in text and "| K1 |" in text
+    assert ": What each agency knew: events relevant to ToR1 {#tbl-tor1-evidence}" in text
+    without = str(tor_analysis("ToR1", review, key_events_label=None))
+    assert "@tbl-key-events" not in without
 
 
 def test_tor_without_events(tmp_path) -> None:

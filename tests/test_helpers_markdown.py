@@ -49,3 +49,36 @@ def test_callout_and_markdown_object() -> None:
     assert block._repr_markdown_() == "::: {.callout-note}\nBody\n:::\n"
     assert str(block) == block._repr_markdown_()
     assert str(Markdown("a") + Markdown("b")) == "a\n\nb\n"
+
+
+def test_pipe_table_caption_with_label_is_quarto_style() -> None:
+    from dhr_kit.helpers.markdown import pipe_table
+
+    assert pipe_table(["A"], [["x"]], caption="Some things", label="tbl-things").endswith(
+        "\n\n: Some things {#tbl-things}")
+    with pytest.raises(ValueError):
+        pipe_table(["A"], [["x"]], caption="Some things", label="things")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Specification by 2025-12; go-live by 2026-05", "Specification by December 2025; go-live by May 2026"),
+    ("Reviewed on 2026-01-03.", "Reviewed on 3 January 2026."),
+    ("Police IMR 4.16 and 2026-13 and ToR-2021-05", "Police IMR 4.16 and 2026-13 and ToR-2021-05"),
+])
+def test_humanise_dates_gives_the_report_one_date_style(text: str, expected: str) -> None:
+    from dhr_kit.helpers.dates import humanise_dates
+
+    assert humanise_dates(text) == expected
+
+
+@pytest.mark.parametrize("name, role, same", [
+    ("Head of Public Protection (Northshire)", "Head of Public Protection", True),
+    ("Principal Social Worker, Adults", "Principal Social Worker for Adults", True),
+    ("Head of Safeguarding", "Head of Safeguarding", True),
+    ("Dr Ruth Adeyemi", "Independent Chair and Author", False),
+    ("Detective Chief Inspector, Public Protection", "Head of Public Protection Unit", False),
+])
+def test_panel_member_shown_once_when_name_is_the_role(name: str, role: str, same: bool) -> None:
+    from dhr_kit.helpers.panel import same_title
+
+    assert same_title(name, role) is same

@@ -27,14 +27,15 @@ def test_golden(name, build, review) -> None:
     assert_golden(name, str(build(review)))
 
 
-def test_recommendation_grouping(review) -> None:
+def test_recommendations_are_one_captioned_table_in_scope_order(review) -> None:
     by_scope = str(recommendations(review))
-    assert by_scope.index("**Local recommendations**") < by_scope.index("**National recommendations**")
+    assert by_scope.index("| R1 | Northshire Police | Local |") < by_scope.index("| National |")
     assert "Regional" not in by_scope
     assert "| R1 | Northshire Police | Local | Northshire Police to complete DVDS requests within 28 days | ToR1 |" \
         in by_scope
-    by_agency = str(recommendations(review, by="agency"))
-    assert "**Northshire Police**" in by_agency and "**Calderbrook Community Safety Partnership**" in by_agency
+    assert by_scope.count(": The review's recommendations {#tbl-recommendations}") == 1
+    compact = str(recommendations(review, compact=True, label="tbl-es-recommendations"))
+    assert "| ID | Agency | Recommendation |" in compact and "{#tbl-es-recommendations}" in compact
     with pytest.raises(InputError):
         recommendations(review, by="tor")
 
@@ -43,7 +44,8 @@ def test_action_plan_is_a_live_document_with_progress_and_updates(review) -> Non
     text = str(action_plan(review))
     assert text.startswith("This action plan is a live document: it is subject to change as outcomes are delivered")
     assert "Progress: 2 actions — 1 completed, 1 in progress." in text
-    assert "| Audit DVDS requests | Head of Public Protection | Audit by 2025-12 | June 2026 | In progress |" in text
+    assert "| Audit DVDS requests | Head of Public Protection | Audit by December 2025 | June 2026 | In progress |" in text
+    assert ": Actions for recommendation R1 {#tbl-actions-r1}" in text
     assert "- 10 February 2026: Audit completed." in text
     assert "**R2** (national; lead agency: Calderbrook Community Safety Partnership)." in text
 

@@ -139,6 +139,13 @@ def test_protected_characteristics_lists_all_nine(review) -> None:
                   "Pregnancy and maternity", "Race", "Religion or belief", "Sex", "Sexual orientation"):
         assert f"| {label} | " in text
     assert "**Sex.** Domestic homicide is highly gendered." in text
+    assert ": The protected characteristics of the Equality Act 2010 {#tbl-protected-characteristics}" in text
+
+
+def test_protected_characteristics_table_only_when_the_chapter_analyses_them(review) -> None:
+    """analyses=False: the chapter's own sections analyse the relevant ones (no characteristic twice)."""
+    text = str(protected_characteristics(review, analyses=False))
+    assert "| Sex | " in text and "**Sex.**" not in text
 
 
 @pytest.mark.parametrize("change, key", [

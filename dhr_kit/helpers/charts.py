@@ -264,7 +264,7 @@ def contacts_by_quarter_chart(review: Review | None = None, *, caption: str | No
             ax.bar(starts, other, width=width, align="edge", color=ROUTINE)
             ax.bar(starts, key, width=width, bottom=other, align="edge", color=KEY)
             ax.axvline(death_mid, color="black", ls="--", lw=0.9)
-            ax.set_title(textwrap.shorten(name, 48, placeholder="…"), loc="left", pad=2)
+            ax.set_title("\n".join(textwrap.wrap(name, 36)), loc="left", pad=2)  # two lines fit half the width
             ax.yaxis.get_major_locator().set_params(integer=True, nbins=3)
             ax.grid(axis="y", color="#e5e5e5", lw=0.6)
             ax.set_axisbelow(True)
