@@ -29,7 +29,7 @@ def test_draft_shows_full_dates_where_known(review) -> None:
 def test_key_events_table_is_captioned_numbered_and_not_bold(review) -> None:
     """Bold throughout marks nothing: a table of key events only is plain, with its K references."""
     text = str(chronology_table(significance="key", review=review))
-    assert "| K1 | 3 August 2023 | Northshire Police | MARAC referral \\| high risk" in text
+    assert "| [K1]{#key-k1} | 3 August 2023 | Northshire Police | MARAC referral \\| high risk" in text
     assert "**" not in text and "shown in bold" not in text
     assert ": Key events in the combined chronology {#tbl-key-events}" in text
 
@@ -94,12 +94,13 @@ def test_tor_analysis_counts_by_agency_and_cites_key_events(tmp_path) -> None:
     review = small_review(tmp_path, data)
     tagged = [e for e in data["chronology"] if "ToR1" in e.get("tor", [])]
     text = str(tor_analysis("ToR1", review))
-    assert f"holds {len(tagged)} events relevant to ToR1, recorded by one agency" in text
-    assert "The panel graded one of them key: K1, numbered as in the table of key events (@tbl-key-events)." in text
-    assert f"| Northshire Police | {len(tagged)} |" in text and "| K1 |" in text
+    assert f"holds {len(tagged)} events relevant to ToR1, recorded by one agency".replace(str(len(tagged)), "two") in text
+    assert ("The panel graded one of them key: [K1](#key-k1), numbered as in the table of key events "
+            "(@tbl-key-events).") in text
+    assert f"| Northshire Police | {len(tagged)} |" in text and "| [K1](#key-k1) |" in text
     assert ": What each agency knew: events relevant to ToR1 {#tbl-tor1-evidence}" in text
     without = str(tor_analysis("ToR1", review, key_events_label=None))
-    assert "@tbl-key-events" not in without
+    assert "@tbl-key-events" not in without and "#key-k1" not in without
 
 
 def test_tor_without_events(tmp_path) -> None:

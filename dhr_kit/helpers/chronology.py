@@ -95,6 +95,11 @@ def key_event_refs(review: Review) -> dict[int, str]:
     return {index: f"K{number}" for number, index in enumerate(keys.index, start=1)}
 
 
+def key_event_anchor(ref: str) -> str:
+    """The id of a key event's row in the table of key events ("K3" -> "key-k3")."""
+    return f"key-{ref.lower()}"
+
+
 def chronology_table(agency: str | Iterable[str] | None = None, start=None, end=None,
                      tor: str | Iterable[str] | None = None, significance: str | Iterable[str] | None = None,
                      review: Review | None = None, *, caption: str | None = None,
@@ -122,7 +127,9 @@ def chronology_table(agency: str | Iterable[str] | None = None, start=None, end=
         text = escape(r["event"])
         text = f"**{text}**" if mixed and r["significance"] == "key" else text
         source = f" ({escape(r['source'])})" if r["source"] else ""
-        rows.append((refs.get(index, ""), event_date_label(r["date"], r["date_precision"], publish),
+        ref = refs.get(index, "")
+        anchor = Raw(f"[{ref}]{{#{key_event_anchor(ref)}}}") if ref and only_key else ref  # the analysis links here
+        rows.append((anchor, event_date_label(r["date"], r["date_precision"], publish),
                      agency_name(review, r["agency"]), Raw(text + source), ", ".join(r["tor"] or [])))
     if caption is None:
         caption = "Key events in the combined chronology" if only_key else "Events in the combined chronology"

@@ -5,9 +5,9 @@ import re
 
 from ..model import Review
 from ._review import get_review
-from .chronology import check_tor_ids, filter_events, key_event_refs
+from .chronology import check_tor_ids, filter_events, key_event_anchor, key_event_refs
 from .dates import month_label
-from .markdown import Markdown, callout, escape, join_blocks, pipe_table, sentence
+from .markdown import Markdown, Raw, callout, escape, join_blocks, pipe_table, sentence
 from .panel import agency_name, number_word
 
 
@@ -21,8 +21,10 @@ def terms_of_reference(review: Review | None = None) -> Markdown:
     return Markdown("\n".join(items))
 
 
-def _refs_text(refs: list[str]) -> str:
-    return ", ".join(refs) if refs else "none"
+def _refs_text(refs: list[str], linked: bool = False) -> str:
+    if not refs:
+        return "none"
+    return ", ".join(f"[{r}](#{key_event_anchor(r)})" if linked else r for r in refs)
 
 
 def _period(dates) -> str:
@@ -51,19 +53,19 @@ def tor_analysis(tor_id: str, review: Review | None = None, *,
     key_refs = [refs[i] for i in tagged.index if i in refs]
     agencies = list(dict.fromkeys(tagged["agency"]))
     total = len(tagged)
-    lead = (f"The combined chronology holds {total} event{'s' if total != 1 else ''} relevant to "
+    lead = (f"The combined chronology holds {number_word(total)} event{'s' if total != 1 else ''} relevant to "
             f"{escape(tor_id)}, recorded by {number_word(len(agencies))} "
             f"agenc{'ies' if len(agencies) != 1 else 'y'}, {_period(tagged['date'])}.")
     if key_refs:
         where = f" (@{key_events_label})" if key_events_label else ""
         lead += (f" The panel graded {number_word(len(key_refs))} of them key: "
-                 f"{_refs_text(key_refs)}, numbered as in the table of key events{where}.")
+                 f"{_refs_text(key_refs, bool(key_events_label))}, numbered as in the table of key events{where}.")
     rows = []
     for agency in agencies:
         own = tagged[tagged["agency"] == agency]
         graded = int(own["significance"].isin(["key", "notable"]).sum())
         rows.append((agency_name(review, agency), str(len(own)), str(graded), _period(own["date"]),
-                     _refs_text([refs[i] for i in own.index if i in refs])))
+                     Raw(_refs_text([refs[i] for i in own.index if i in refs], bool(key_events_label)))))
     label = "tbl-" + re.sub(r"[^a-z0-9]+", "-", tor_id.lower()).strip("-") + "-evidence"
     table = pipe_table(["Agency", "Events", "Key or notable", "Period", "Key events"], rows,
                        widths=[30, 10, 12, 30, 18],
