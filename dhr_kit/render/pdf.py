@@ -22,7 +22,7 @@ from .pandoc_book import (ImageCopier, PandocBook, common_meta, filter_path, ima
                           references_blocks, retarget_links, rewrite_images, victim_line_needed, walk)
 
 APPENDICES_START = "\n".join([
-    '#dhr-part("Appendices")',
+    '#dhr-part("Appendices", newpage: true)',
     "#counter(heading).update(0)",
     "#set heading(numbering: dhr-appendix-numbering, supplement: [Appendix])",
 ])
