@@ -260,3 +260,15 @@ def test_a_book_numbered_by_the_renderer_is_not_numbered_again(tmp_path):
     text = (tmp_path / "_book" / "02-analysis.html").read_text(encoding="utf-8")
     assert Page(text).headings == [(1, "2 Analysis"), (2, "2.1 Findings")]
     assert '<a href="02-analysis.html" aria-current="page">2 Analysis</a>' in text
+
+
+def test_pages_link_to_the_pdfs_only_when_the_build_writes_them(tmp_path):
+    book = sample.make_book(tmp_path)
+    write_html(book, tmp_path / "with", with_pdf=True)
+    page = Page((tmp_path / "with" / "index.html").read_text(encoding="utf-8"))
+    hrefs = {a.get("href") for a in page.all("a")}
+    assert f"{book.output_stem}.pdf" in hrefs
+    assert ("executive-summary.pdf" in hrefs) == any(c.executive_summary for c in book.chapters)
+    write_html(book, tmp_path / "without")
+    text = (tmp_path / "without" / "index.html").read_text(encoding="utf-8")
+    assert ".pdf" not in text

@@ -65,13 +65,15 @@ def stylesheet_text(font_url: Callable[[str], str] | None = None,
     return "\n".join(rules) + "\n" + css
 
 
-def write_html(book: Book, out_dir: Path, single_file: bool = False) -> list[Path]:
-    """Write the site into ``out_dir``; with ``single_file`` also ``<output_stem>.html``. Returns the files."""
+def write_html(book: Book, out_dir: Path, single_file: bool = False, *, with_pdf: bool = False) -> list[Path]:
+    """Write the site into ``out_dir``; with ``single_file`` also ``<output_stem>.html``. Returns the files.
+
+    ``with_pdf``: the same build writes the PDFs beside the site, so every page links to them."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = _write_site(parse_book(book), out_dir)
+    written = _write_site(parse_book(book), out_dir, with_pdf)
     if single_file:
-        written.append(_write_single_file(parse_book(book), out_dir / f"{book.output_stem}.html"))
+        written.append(_write_single_file(parse_book(book), out_dir / f"{book.output_stem}.html", with_pdf))
     return written
 
 
@@ -103,7 +105,7 @@ def _pages(pbook: PandocBook) -> list[Page]:
     return pages
 
 
-def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
+def _write_site(pbook: PandocBook, out_dir: Path, with_pdf: bool = False) -> list[Path]:
     book = pbook.book
     pages = _pages(pbook)
     page_of = {ident: page.filename for page in pages for ident in page.ids}
@@ -138,7 +140,7 @@ def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
             title_block=_title_block(book) if index == 0 else "",
             content=fragment,
             pager=_pager(pages, index),
-            **_furniture(book),
+            **_furniture(book, with_pdf),
         )
         path = out_dir / page.filename
         path.write_text(text, encoding="utf-8")
@@ -149,7 +151,7 @@ def _write_site(pbook: PandocBook, out_dir: Path) -> list[Path]:
 # ---- the single self-contained file ------------------------------------------------------------------
 
 
-def _write_single_file(pbook: PandocBook, path: Path) -> Path:
+def _write_single_file(pbook: PandocBook, path: Path, with_pdf: bool = False) -> Path:
     book = pbook.book
     blocks: list[dict] = []
     entries: list[tuple[str, str, str | None]] = []  # (label, anchor, group)
@@ -182,7 +184,7 @@ def _write_single_file(pbook: PandocBook, path: Path) -> Path:
         title_block=_title_block(book),
         content=fragment,
         pager="",
-        **_furniture(book),
+        **_furniture(book, with_pdf),
     )
     path.write_text(text, encoding="utf-8")
     return path
@@ -228,7 +230,7 @@ def accessible_tables(fragment: str) -> str:
     return re.sub(r"<tbody>.*?</tbody>", lambda m: scoped(m, "row"), fragment, flags=re.S)
 
 
-def _furniture(book: Book) -> dict[str, str]:
+def _furniture(book: Book, with_pdf: bool = False) -> dict[str, str]:
     marking = html.escape(book.title_page.get("marking", ""))
     footer_bits = [b for b in (book.title_page.get("csp", ""), book.title_page.get("date", "")) if b]
     footer = "".join(f"<p>{html.escape(bit)}</p>" for bit in [book.title_page.get("marking", ""),
@@ -238,7 +240,7 @@ def _furniture(book: Book) -> dict[str, str]:
         "site_title": html.escape(book.title),
         "marking": marking,
         "footer": footer or "<p>&nbsp;</p>",
-        "downloads": _downloads(book),
+        "downloads": _downloads(book) if with_pdf else "",
     }
 
 

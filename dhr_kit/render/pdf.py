@@ -47,7 +47,11 @@ def write_executive_summary_pdf(book: Book, out_path: Path) -> Path:
                                  key="dhr.executive-summary"))
     pbook = parse_book(dataclasses.replace(book, chapters=summary))
     standalone(pbook)
-    return _write(pbook, out_path, title=book.title, subtitle="Executive summary", toc=False)
+    # The subtitle says whose review it is ("Executive summary: Overview report into the death of Anna, who
+    # died in …"), so the title page need not repeat the victim's name on a line of its own.
+    subtitle = f"Executive summary: {book.subtitle}" if book.subtitle else "Executive summary"
+    return _write(pbook, out_path, title=book.title, subtitle=subtitle, toc=False,
+                  running_title=f"Executive summary — {book.title}")
 
 
 ELSEWHERE = "of the overview report"
@@ -88,14 +92,15 @@ def _point_outward(tree: object, known: set[str], elsewhere: list[dict]) -> None
         _point_outward(item, known, elsewhere)
 
 
-def _write(pbook: PandocBook, out_path: Path, *, title: str, subtitle: str, toc: bool) -> Path:
+def _write(pbook: PandocBook, out_path: Path, *, title: str, subtitle: str, toc: bool,
+           running_title: str | None = None) -> Path:
     _check_alt_text(pbook)
     out_path = Path(out_path)
     with tempfile.TemporaryDirectory(prefix="dhr-typst-") as tmp:
         workdir = Path(tmp)
         blocks = _body(pbook)
         rewrite_images(pbook, blocks, ImageCopier(workdir, "images"))
-        meta = _metadata(pbook, title=title, subtitle=subtitle, toc=toc)
+        meta = _metadata(pbook, title=title, subtitle=subtitle, toc=toc, running_title=running_title)
         source = run_pandoc(pbook.document(blocks, meta), [
             "--from", "json", "--to", "typst", "--template", template_path(),
             "--lua-filter", filter_path(), *pbook.citeproc_args(workdir)], cwd=workdir)
@@ -153,13 +158,13 @@ def _language(code: str) -> tuple[str, str]:
     return match.group(1).lower(), (match.group(2) or "").upper()
 
 
-def _metadata(pbook: PandocBook, *, title: str, subtitle: str, toc: bool) -> dict:
+def _metadata(pbook: PandocBook, *, title: str, subtitle: str, toc: bool, running_title: str | None = None) -> dict:
     book, page = pbook.book, pbook.book.title_page
     lang, region = _language(book.lang)
     meta = common_meta(pbook)
     meta.update({
         "title": meta_string(title),
-        "running-title": meta_string(f"{subtitle} — {title}" if subtitle and not toc else title),
+        "running-title": meta_string(running_title or title),
         "lang-code": meta_string(lang),
         "draft": meta_bool(not book.publish),
         "toc": meta_bool(toc),

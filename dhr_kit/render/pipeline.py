@@ -306,7 +306,7 @@ def _write_markdown(book: Book, out_dir: Path) -> list[Path]:
 
 def _write_outputs(book: Book, formats: list[str], out_dir: Path, single_file: bool) -> list[Path]:
     """Run the selected writers side by side: each spends most of its time in pandoc or typst."""
-    jobs = [job for fmt in formats for job in _writer_jobs(book, fmt, out_dir, single_file)]
+    jobs = [job for fmt in formats for job in _writer_jobs(book, fmt, out_dir, single_file, with_pdf="pdf" in formats)]
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), WRITER_THREADS))) as pool:
         futures = [pool.submit(write) for write, _ in jobs]
         for future in futures:
@@ -314,14 +314,16 @@ def _write_outputs(book: Book, formats: list[str], out_dir: Path, single_file: b
     return [path for _, paths in jobs for path in paths]
 
 
-def _writer_jobs(book: Book, fmt: str, out_dir: Path, single_file: bool) -> list[tuple[Any, list[Path]]]:
+def _writer_jobs(book: Book, fmt: str, out_dir: Path, single_file: bool,
+                 with_pdf: bool = False) -> list[tuple[Any, list[Path]]]:
     """(callable, files it writes) for one output format."""
     if fmt == "markdown":
         paths = [out_dir / "markdown" / f"{c.slug}.md" for c in book.chapters]
         return [(lambda: _write_markdown(book, out_dir), paths)]
     if fmt == "html":
         from .html import write_html
-        return [(lambda: write_html(book, out_dir, single_file=single_file), [out_dir / "index.html"])]
+        return [(lambda: write_html(book, out_dir, single_file=single_file, with_pdf=with_pdf),
+                 [out_dir / "index.html"])]
     if fmt == "pdf":
         from .pdf import write_executive_summary_pdf, write_pdf
         report = out_dir / f"{book.output_stem}.pdf"
