@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import DhrError
+from .errors import DhrError, fault_message
 
 INTERNAL_ERROR = 3  # 0 ok, 1 QA errors / stopped build, 2 bad input or usage, 3 a bug in dhr-kit
 
@@ -89,16 +89,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DhrError as exc:
         print(f"dhr {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the machine's fault (disk full, read-only, permissions) is not a bug
+        message = fault_message(exc, getattr(args, "dir", None))
+        if message is None:
+            return _internal_error(args, exc)
+        print(f"dhr {args.command}: {message}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("dhr: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in dhr-kit, not in the review: say so, without a wall of traceback
-        if os.environ.get("DHR_DEBUG"):
-            raise
-        print(f"dhr {args.command}: internal error {type(exc).__name__}: {exc} — this is a bug in dhr-kit, "
-              "not in your review; please report it with the output of the same command run with DHR_DEBUG=1",
-              file=sys.stderr)
-        return INTERNAL_ERROR
+        return _internal_error(args, exc)
+
+
+def _internal_error(args: argparse.Namespace, exc: Exception) -> int:
+    if os.environ.get("DHR_DEBUG"):
+        raise exc
+    print(f"dhr {args.command}: internal error {type(exc).__name__}: {exc} — this is a bug in dhr-kit, "
+          "not in your review; please report it with the output of the same command run with DHR_DEBUG=1",
+          file=sys.stderr)
+    return INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .boundary import OUTPUT_DIR_FIX, OUTSIDE_FIX, output_dir_problem, outside_reason
 from .errors import InputError, Problem
 from .yamlio import load_yaml_file
 
@@ -102,6 +103,15 @@ def entry_line(config_path: Path, rel: str) -> int | None:
     return None
 
 
+def _key_line(config_path: Path, key: str) -> int | None:
+    """The first line of `_quarto.yml` that sets ``key:``."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
+    for number, line in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1):
+        if pattern.match(line):
+            return number
+    return None
+
+
 def load_project(root: Path | str) -> Project:
     """Read `_quarto.yml`; every problem (missing file, missing chapter) is reported at once."""
     root = Path(root).resolve()
@@ -115,9 +125,21 @@ def load_project(root: Path | str) -> Project:
     problems: list[Problem] = []
     book = config.get("book") or {}
     chapters: list[ChapterRef] = []
+    stems: dict[str, str] = {}
     for key, appendix in (("chapters", False), ("appendices", True)):
         for rel, part in _chapter_entries(book.get(key), CONFIG_FILE, f"book.{key}", problems):
             path = root / rel
+            outside = outside_reason(root, path)
+            if outside:
+                problems.append(Problem(CONFIG_FILE, f"chapter file {rel} {outside}", key=f"book.{key}",
+                                        line=entry_line(config_path, rel), fix=OUTSIDE_FIX))
+                continue
+            stem = Path(rel).stem
+            if stem in stems and stems[stem] != rel:
+                problems.append(Problem(CONFIG_FILE, f"chapter files {stems[stem]} and {rel} have the same name; "
+                                        "their pages would overwrite each other", key=f"book.{key}",
+                                        line=entry_line(config_path, rel), fix=f"rename one of them"))
+            stems.setdefault(stem, rel)
             if not path.is_file():
                 problems.append(Problem(CONFIG_FILE, f"chapter file {rel} does not exist", key=f"book.{key}",
                                         line=entry_line(config_path, rel),
@@ -129,19 +151,33 @@ def load_project(root: Path | str) -> Project:
     bib = config.get("bibliography") or []
     bib_list = [bib] if isinstance(bib, str) else list(bib)
     for rel in bib_list:
-        if not (root / rel).is_file():
+        if outside_reason(root, root / rel):
+            problems.append(Problem(CONFIG_FILE, f"bibliography {rel} {outside_reason(root, root / rel)}",
+                                    key="bibliography", fix=OUTSIDE_FIX))
+        elif not (root / rel).is_file():
             problems.append(Problem(CONFIG_FILE, f"bibliography {rel} does not exist", key="bibliography",
                                     fix=f"create {rel} or correct the path"))
+    csl = config.get("csl")
+    if csl and outside_reason(root, root / str(csl)):
+        problems.append(Problem(CONFIG_FILE, f"csl {csl} {outside_reason(root, root / str(csl))}", key="csl",
+                                fix=OUTSIDE_FIX))
+    project_cfg = config.get("project") or {}
+    output_dir = str((project_cfg if isinstance(project_cfg, dict) else {}).get("output-dir", "_book"))
+    sources = [c.path for c in chapters] + [root / CONFIG_FILE, root / "data", root / "index.qmd"] + \
+        [root / rel for rel in bib_list]
+    reason = output_dir_problem(root, output_dir, sources)
+    if reason:
+        problems.append(Problem(CONFIG_FILE, reason, key="project.output-dir",
+                                line=_key_line(config_path, "output-dir"), fix=OUTPUT_DIR_FIX))
     if problems:
         raise InputError(problems)
-    project_cfg = config.get("project") or {}
     return Project(
         root=root,
         config=config,
         chapters=chapters,
         title=str(book.get("title", "")),
         subtitle=str(book.get("subtitle", "")),
-        output_dir=root / str(project_cfg.get("output-dir", "_book")),
+        output_dir=(root / output_dir).resolve(),
         lang=str(config.get("lang", "en-GB")),
         bibliography=[root / b for b in bib_list],
         dhr=config.get("dhr") or {},
