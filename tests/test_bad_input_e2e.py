@@ -16,6 +16,7 @@ rendered once successfully. ``expected.yml`` says what the user must see::
     remove: [chapters/09-overview.qmd]       # optional: files deleted from the project
     patch: {_quarto.yml: {dhr: {rules: {}}}} # optional: YAML merged into a project file
     names: [A Real Name]              # optional: deny-list written OUTSIDE the project; "{names}" in a command
+    names_encoding: latin-1           # optional: the deny-list's encoding (default UTF-8)
     absent: [Name, '\d+\.py, line']   # optional: regular expressions that must match nothing printed
     outside: {secret.txt: text}       # optional: files written beside (outside) the project folder
     symlinks: {data/x.csv: ../secret.txt}    # optional: links made in the project (target as written)
@@ -140,7 +141,7 @@ def test_broken_project(base_project, tmp_path, capfd, case, command):
     names_file = tmp_path / "private" / "names.txt"  # outside the project, as the docs require
     if spec.get("names"):
         names_file.parent.mkdir()
-        names_file.write_text("\n".join(spec["names"]) + "\n", encoding="utf-8")
+        names_file.write_text("\n".join(spec["names"]) + "\n", encoding=spec.get("names_encoding", "utf-8"))
     sources = book_digest(tmp_path, skip=("_book", ".dhr-cache"))
     args = [command[0], str(root), *(_outside(a, root).replace("{names}", str(names_file)) for a in command[1:])]
 

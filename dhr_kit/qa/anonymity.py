@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from .findings import Finding
+from .names import NameList, read_names_file
 from .workspace import Workspace
 
 NAMES_ENV = "DHR_NAMES_FILE"
@@ -124,47 +125,17 @@ def _phone_hit(match: re.Match) -> Hit:
     return Hit("DHR-A007", match.start(), match.end(), "looks like a telephone number",
                "remove it (an organisation's public helpline may be suppressed with a reason)")
 
-class NameList:
-    """The private deny-list as one compiled pattern: full names, and each name part of 3+ letters."""
-
-    def __init__(self, names: Iterable[str]):
-        tokens: set[str] = set()
-        for name in names:
-            name = " ".join(name.split())
-            if not name:
-                continue
-            tokens.add(name.lower())
-            for word in name.split(" "):  # "Whitcombe-Hale" -> itself, "Whitcombe", "Hale"
-                for part in {word, *word.split("-")}:
-                    if len(re.sub(r"[^A-Za-z]", "", part)) >= 3:
-                        tokens.add(part.lower())
-        self.count = len(tokens)
-        if not tokens:
-            self.pattern = None
-            return
-        alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+")
-                                for t in sorted(tokens, key=len, reverse=True))
-        self.pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?:['’]s)?(?![\w])", re.IGNORECASE)
-
-    def finditer(self, text: str) -> Iterator[re.Match]:
-        return self.pattern.finditer(text) if self.pattern else iter(())
-
-
 def names_path(names_file: Path | str | None) -> Path | None:
     value = names_file or os.environ.get(NAMES_ENV)
     return Path(value).expanduser() if value else None
 
 
 def load_names(names_file: Path | str | None) -> tuple[NameList, Path | None]:
-    """The deny-list (empty when none is given); a given file that is missing is bad input."""
+    """The deny-list (empty when none is given); a given file that is missing or not UTF-8 is bad input."""
     path = names_path(names_file)
     if path is None:
         return NameList([]), None
-    if not path.is_file():
-        raise InputError(Problem(str(path), "the names file does not exist",
-                                 fix=f"pass --names with an existing file, or unset {NAMES_ENV}"))
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return NameList(line.split("#", 1)[0] for line in lines), path
+    return read_names_file(path), path
 
 
 def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
@@ -179,9 +150,10 @@ def name_findings(names: NameList, file: str, text: str) -> list[Finding]:
     starts = [0, *(m.end() for m in re.finditer("\n", text))]
     found = []
     for match in names.finditer(text):
-        line, column = _line_col(starts, match.start())
+        line, column = _line_col(starts, match.start)
         found.append(Finding("DHR-A001", "error", file, line, column,
-                             f"a real name from the private names list ({len(match.group(0))} characters)",
+                             f"a real name from the private names list (its line {match.entry_line}, "
+                             f"{match.end - match.start} characters)",
                              "use the pseudonym, or the person's role"))
     return found
 
@@ -221,6 +193,26 @@ def _project_text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
                 continue
 
 
+_NOT_PUBLISHED = {"node_modules", "__pycache__"}  # with hidden folders (.git, .venv, .dhr-cache) and the outputs
+
+
+def _file_names(ws: Workspace) -> Iterator[str]:
+    """Every file and folder name of the project that a build may publish (image files, chapter files…)."""
+    output = ws.project.output_dir.resolve()
+    for folder, dirs, files in os.walk(ws.root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in _NOT_PUBLISHED
+                         and (Path(folder) / d).resolve() != output)
+        for name in [*dirs, *sorted(files)]:
+            yield ws.relpath(Path(folder) / name)
+
+
+def _bibliographies(ws: Workspace) -> Iterator[tuple[str, str]]:
+    """The bibliography files (their keys are published as ids and data-cites attributes)."""
+    for path in ws.project.bibliography:
+        if path.is_file() and not path.resolve().is_relative_to((ws.root / "data").resolve()):
+            yield ws.relpath(path), path.read_text(encoding="utf-8", errors="replace")
+
+
 def _spreadsheet_cells(ws: Workspace) -> Iterator[tuple[str, int, str]]:
     """(file, row, text) of every text cell of the XLSX files under data/ (names hide in any column)."""
     paths = sorted(p for p in (ws.root / "data").rglob("*.xlsx") if p.is_file())
@@ -251,8 +243,16 @@ def check_anonymity(ws: Workspace) -> list[Finding]:
                                  "move it outside the project folder and pass it with --names or $DHR_NAMES_FILE"))
         except ValueError:
             pass
-        for file, text in _project_text_files(ws):
+        for file, text in [*_project_text_files(ws), *_bibliographies(ws)]:
             found += name_findings(names, file, text)
+        for rel in _file_names(ws):
+            hits = list(names.finditer(rel))
+            if hits:  # the path is shown with the name masked, so the message does not leak it
+                shown = "".join(c if not any(h.start < i < h.end for h in hits) else "*" for i, c in enumerate(rel))
+                found.append(Finding("DHR-A001", "error", shown, 1, 1,
+                                     f"the file name holds a real name from the private names list "
+                                     f"(its line {hits[0].entry_line})",
+                                     "rename the file (use the pseudonym or a neutral name)"))
         for file, row, text in _spreadsheet_cells(ws):
             for finding in name_findings(names, file, text):
                 finding.line, finding.column = row, 1
