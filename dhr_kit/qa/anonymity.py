@@ -32,7 +32,7 @@ _DIGIT_FIRST = re.compile(  # each alternative is written without its first char
     rf"\d(?:(?P<date>\d?(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?,?\s+\d{{4}}\b"
     r"|\d?[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b|\d{3}-\d{2}-\d{2}\b)"
     r"|(?P<nhs>\d{2}[ -]\d{3}[ -]\d{4}(?![\d-]))"
-    r"|(?P<phone>(?<=0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w))"
+    r"|(?P<phone>(?<=0)\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\w))"
     r"|(?P<ten>\d{9}(?!\d))"
     rf"|(?P<address>\d{{0,3}}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){{1,3}}{_STREET}\b))")
 _MONTH_FIRST_DATE = re.compile(rf"[^\w](?P<date>{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)")
@@ -41,7 +41,11 @@ _IDENTIFYING_CONTEXT = re.compile(
     r"\bdied\b|\bdeath\b|\bkilled\b|murder\w*|manslaughter|inquest|pleaded|plea\b",
     re.IGNORECASE)
 _BIRTH = re.compile(r"[^\w](?P<birth>dates?\s+of\s+birth|d\.o\.b\.?|dob)(?!\w)", re.IGNORECASE)
-_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_POSTCODE = re.compile(  # "LS1 4AP", "ls1 4ap" (not "m25 4th": an ordinal is no inward code)
+    r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|[a-z]{1,2}\d[a-z\d]?\s?\d(?!st|nd|rd|th)[a-z]{2}\b")
+_SPELT_EMAIL = re.compile(  # "jo.smith at gmail dot com", "jo [at] example [dot] co [dot] uk"
+    r"[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)*"
+    r"\s*[\[(]?\s*\bdot\b\s*[\])]?\s*(?:com|org|net|uk|info|me)\b", re.IGNORECASE)
 _INTERNATIONAL_PHONE = re.compile(r"\+44\s?\(?0?\)?\s?\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)")
 _EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 _EMAIL_LOCAL = re.compile(r"[\w.+-]+$")
@@ -81,6 +85,10 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
             yield Hit("DHR-A009", local.start(), match.end(), "looks like an e-mail address",
                       "remove it, or give an organisation's public address")
     lowered = text.lower()
+    if " dot " in lowered or "[dot]" in lowered or "(dot)" in lowered:
+        for match in _SPELT_EMAIL.finditer(text):
+            yield Hit("DHR-A009", match.start(), match.end(), "looks like an e-mail address written out in words",
+                      "remove it, or give an organisation's public address")
     if "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
         for match in _BIRTH.finditer(" " + text):
             yield Hit("DHR-A004", match.start("birth") - 1, match.end("birth") - 1, "a date of birth is mentioned",
