@@ -11,6 +11,7 @@ from pathlib import Path
 from .anonymity import identifier_findings, load_names, name_findings
 from .document import Document
 from .findings import Finding
+from .outputscan import docx_findings, html_attribute_findings, size_findings
 from .workspace import Workspace
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -210,4 +211,9 @@ def check_output_files(root: Path, output_dir: Path, *, publish: bool, names_fil
         found += check_pdf(path, shown(path), publish, names)
     for path in pages:
         found += check_html(path, shown(path), publish, names)
+        found += html_attribute_findings(path, shown(path), names)
+        found += size_findings(path, shown(path))
+    for path in sorted(output_dir.rglob("*.docx")):
+        found += docx_findings(path, shown(path), names)
+        found += size_findings(path, shown(path))
     return found
