@@ -94,22 +94,21 @@ def _chapter_entries(items: Any, file: str, key: str, problems: list[Problem]):
                                     fix="each entry is a file path or a `part:` with `chapters:`"))
 
 
-def entry_line(config_path: Path, rel: str) -> int | None:
-    """The line of `_quarto.yml` that lists ``rel`` (the first line holding it), None when not found."""
-    pattern = re.compile(rf"(?<![\w./-]){re.escape(rel)}(?![\w./-])")
+def _first_line(config_path: Path, pattern: re.Pattern[str]) -> int | None:
     for number, line in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1):
         if pattern.search(line):
             return number
     return None
 
 
+def entry_line(config_path: Path, rel: str) -> int | None:
+    """The line of `_quarto.yml` that lists ``rel`` (the first line holding it), None when not found."""
+    return _first_line(config_path, re.compile(rf"(?<![\w./-]){re.escape(rel)}(?![\w./-])"))
+
+
 def _key_line(config_path: Path, key: str) -> int | None:
     """The first line of `_quarto.yml` that sets ``key:``."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
-    for number, line in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1):
-        if pattern.match(line):
-            return number
-    return None
+    return _first_line(config_path, re.compile(rf"^\s*{re.escape(key)}\s*:"))
 
 
 def load_project(root: Path | str) -> Project:
