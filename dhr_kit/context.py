@@ -1,22 +1,47 @@
-"""The build context a chapter runs in, passed from the renderer to the kernel by environment.
+"""The build context as a chapter's kernel sees it, passed from the renderer by environment variables.
 
-The renderer sets these variables before starting a chapter's kernel; helpers read them so that
-the same chapter gives draft or publish output under the embedded engine and under Quarto
-(where `dhr render --publish` sets them before calling `quarto render`).
+:func:`kernel_environment` is the one place that turns a :class:`~dhr_kit.config.BuildContext` into
+those variables (for the embedded engine's kernels and for `quarto render`); the functions below read
+them back inside the kernel, so the same chapter gives draft or publish output under either engine.
+Kept light: a kernel imports this module.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .denylist import NAMES_ENV
+
+if TYPE_CHECKING:
+    from .config import BuildContext
 
 PUBLISH_ENV = "DHR_PUBLISH"
 PROJECT_ENV = "DHR_PROJECT"
+CHAPTER_DIR_ENV = "DHR_CHAPTER_DIR"
 FORMAT_ENV = "DHR_FORMAT"
+_TRUE = {"1", "true", "yes"}
+
+
+def kernel_environment(ctx: BuildContext, chapter_dir: Path | None = None) -> dict[str, str]:
+    """The DHR_* variables a chapter of this build runs with."""
+    return chapter_environment(ctx.root, publish=ctx.publish, chapter_dir=chapter_dir, names_file=ctx.deny_list.path)
+
+
+def chapter_environment(root: Path, *, publish: bool, chapter_dir: Path | None = None,
+                        names_file: Path | None = None) -> dict[str, str]:
+    """The DHR_* variables from their values (DHR_CHAPTER_DIR and DHR_NAMES_FILE only when known)."""
+    env = {PROJECT_ENV: str(root), PUBLISH_ENV: "1" if publish else "0"}
+    if chapter_dir is not None:
+        env[CHAPTER_DIR_ENV] = str(chapter_dir)
+    if names_file is not None:
+        env[NAMES_ENV] = str(names_file)
+    return env
 
 
 def is_publish() -> bool:
     """True when building for publication (dates to month precision, no draft marks)."""
-    return os.environ.get(PUBLISH_ENV, "").strip().lower() in {"1", "true", "yes"}
+    return os.environ.get(PUBLISH_ENV, "").strip().lower() in _TRUE
 
 
 def project_root() -> Path:
@@ -29,3 +54,9 @@ def project_root() -> Path:
         if (folder / "_quarto.yml").is_file() or (folder / "data" / "review.yml").is_file():
             return folder
     return here
+
+
+def names_file() -> Path | None:
+    """The deny-list the renderer was given (None: none)."""
+    value = os.environ.get(NAMES_ENV)
+    return Path(value) if value else None

@@ -11,10 +11,15 @@ from pathlib import Path
 import pytest
 
 from dhr_kit.errors import ToolError
-from dhr_kit.render import pipeline, render
+from dhr_kit.render import render as render_review
 from dhr_kit.render.engines import choose_engine
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
+
+
+def render(root, **options):
+    """The fixtures are Quarto books, not reviews: no review QA gates (those are tested in the QA suite)."""
+    return render_review(root, gates=(), **options)
 
 FAKE_QUARTO = """#!{python}
 import json, os, sys
@@ -30,11 +35,6 @@ out.mkdir(parents=True, exist_ok=True)
 (out / ("index.html" if "html" in args else "report.pdf")).write_text("made by fake quarto")
 sys.exit({exit_code})
 """
-
-
-@pytest.fixture(autouse=True)
-def _no_review_qa(monkeypatch):
-    monkeypatch.setattr(pipeline, "_qa", lambda: None)
 
 
 def fake_quarto(tmp_path: Path, monkeypatch, *, version: str = "1.6.40", exit_code: int = 0) -> Path:

@@ -7,17 +7,16 @@ does not leak it either.
 from __future__ import annotations
 
 import bisect
-import os
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..denylist import DenyList, read_deny_list
 from .findings import Finding
 from .workspace import Workspace
 
-NAMES_ENV = "DHR_NAMES_FILE"
 _DATA_SUFFIXES = {".csv", ".yml", ".yaml", ".md", ".txt", ".bib", ".qmd"}
 
 _MONTHS = (r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -150,21 +149,15 @@ class NameList:
         return self.pattern.finditer(text) if self.pattern else iter(())
 
 
-def names_path(names_file: Path | str | None) -> Path | None:
-    value = names_file or os.environ.get(NAMES_ENV)
-    return Path(value).expanduser() if value else None
+def load_names(names: DenyList | Path | str | None) -> tuple[NameList, Path | None]:
+    """The deny-list compiled (empty when none is given); a file path is read here, a DenyList was read once."""
+    deny = names if isinstance(names, DenyList) else read_deny_list(names)
+    return _compiled(deny.entries), deny.path
 
 
-def load_names(names_file: Path | str | None) -> tuple[NameList, Path | None]:
-    """The deny-list (empty when none is given); a given file that is missing is bad input."""
-    path = names_path(names_file)
-    if path is None:
-        return NameList([]), None
-    if not path.is_file():
-        raise InputError(Problem(str(path), "the names file does not exist",
-                                 fix=f"pass --names with an existing file, or unset {NAMES_ENV}"))
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return NameList(line.split("#", 1)[0] for line in lines), path
+@functools.lru_cache(maxsize=4)
+def _compiled(entries: tuple[str, ...]) -> NameList:
+    return NameList(entries)
 
 
 def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
@@ -241,7 +234,7 @@ def _spreadsheet_cells(ws: Workspace) -> Iterator[tuple[str, int, str]]:
 
 
 def check_anonymity(ws: Workspace) -> list[Finding]:
-    names, path = load_names(ws.names_file)
+    names, path = load_names(ws.deny_list)
     found: list[Finding] = []
     if path is not None:
         try:
