@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .context import chapter_environment
 from .denylist import DenyList, read_deny_list
 from .errors import InputError, Problem
 from .project import Project, load_project
@@ -65,8 +66,10 @@ class BuildContext:
             raise InputError(value.problems)
         return value
 
-    def mode(self) -> str:
-        return "publish" if self.publish else "draft"
+    def kernel_environment(self, chapter_dir: Path | None = None) -> dict[str, str]:
+        """The DHR_* variables a chapter of this build runs with (read back by :mod:`dhr_kit.context`)."""
+        return chapter_environment(self.root, publish=self.publish, chapter_dir=chapter_dir,
+                                   names_file=self.deny_list.path)
 
 
 def resolve_context(root: Path | str = ".", *, publish: bool = False, strict: bool = False,

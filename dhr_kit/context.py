@@ -1,31 +1,22 @@
 """The build context as a chapter's kernel sees it, passed from the renderer by environment variables.
 
-:func:`kernel_environment` is the one place that turns a :class:`~dhr_kit.config.BuildContext` into
-those variables (for the embedded engine's kernels and for `quarto render`); the functions below read
-them back inside the kernel, so the same chapter gives draft or publish output under either engine.
-Kept light: a kernel imports this module.
+:func:`chapter_environment` is the one place that turns the build context (through
+:meth:`dhr_kit.config.BuildContext.kernel_environment`) into those variables, for the embedded engine's
+kernels and for `quarto render`; the functions below read them back inside the kernel, so the same
+chapter gives draft or publish output under either engine. Kept light: a kernel imports this module.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .denylist import NAMES_ENV
-
-if TYPE_CHECKING:
-    from .config import BuildContext
 
 PUBLISH_ENV = "DHR_PUBLISH"
 PROJECT_ENV = "DHR_PROJECT"
 CHAPTER_DIR_ENV = "DHR_CHAPTER_DIR"
 FORMAT_ENV = "DHR_FORMAT"
 _TRUE = {"1", "true", "yes"}
-
-
-def kernel_environment(ctx: BuildContext, chapter_dir: Path | None = None) -> dict[str, str]:
-    """The DHR_* variables a chapter of this build runs with."""
-    return chapter_environment(ctx.root, publish=ctx.publish, chapter_dir=chapter_dir, names_file=ctx.deny_list.path)
 
 
 def chapter_environment(root: Path, *, publish: bool, chapter_dir: Path | None = None,

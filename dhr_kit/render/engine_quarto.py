@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from ..config import BuildContext
-from ..context import kernel_environment
 from ..tools.quarto import find_quarto, require_quarto, run_quarto
 from .engine_base import Execution
 from .progress import Progress
@@ -52,7 +51,7 @@ class QuartoEngine:
 
     def write(self, ctx: BuildContext, execution: Execution, staging: Path, options: RenderOptions,
               progress: Progress) -> list[Path]:
-        env = kernel_environment(ctx)
+        env = ctx.kernel_environment()
         for fmt in ctx.formats:
             progress.step(f"quarto render --to {QUARTO_FORMATS[fmt]}")
             run_quarto(quarto_arguments(ctx, fmt, staging, no_cache=options.no_cache), cwd=ctx.root, env=env)
