@@ -12,7 +12,7 @@ class DhrSettings(BaseModel):
     """`dhr:` in `_quarto.yml`. Rule ids and severities under `rules:` are checked by :mod:`dhr_kit.qa.config`
     (they need the rule catalogue)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)  # only the documented (hyphenated) spellings
 
     executive_summary: str | None = Field(None, alias="executive-summary",
                                           description="chapter also written as executive-summary.pdf")
