@@ -95,3 +95,17 @@ def test_the_context_is_frozen(tmp_path):
     ctx = resolve_context(copy_example(tmp_path / "review"))
     with pytest.raises(AttributeError):
         ctx.publish = True  # type: ignore[misc]
+
+
+def test_strict_reaches_the_output_checks(tmp_path):
+    """--strict turns the output checks' warnings into errors too (it used to be dropped on the way)."""
+    from dhr_kit.qa import check_outputs
+
+    ctx = resolve_context(copy_example(tmp_path / "review"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("<html lang='en'><body><!-- a draft note --><p>Text.</p></body></html>\n",
+                                    encoding="utf-8")
+    draft = {f.rule: f.severity for f in check_outputs(ctx, out).findings}
+    strict = {f.rule: f.severity for f in check_outputs(resolve_context(ctx.root, strict=True), out).findings}
+    assert draft["DHR-P007"] == "warning" and strict["DHR-P007"] == "error"
