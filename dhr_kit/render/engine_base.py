@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..config import BuildContext
 from .book import Book
@@ -18,7 +18,6 @@ class Execution:
     executed_markdown: dict[str, str] | None  # rel → executed Markdown; None: known only from the outputs
     stamp: str | None = None  # digest of what the writers read (None: always write)
     book: Book | None = None
-    state: Any = None  # the engine's own (e.g. the images the book shows)
 
 
 class Engine(Protocol):

@@ -1,7 +1,7 @@
 """The engines a render can use, by name. An engine turns a project into executed chapters and written
 files; the pipeline (:mod:`.pipeline`) runs the same QA gates, staging folder and swap around every one.
 
-``auto`` picks the first available engine in AUTO_ORDER (Quarto when a `quarto` binary is on PATH).
+``auto`` picks the available engine of lowest priority: Quarto when a `quarto` binary is on PATH, else embedded.
 """
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from .engine_base import Engine
 from .engine_embedded import EmbeddedEngine
 from .engine_quarto import QuartoEngine
 
-
 _REGISTRY: dict[str, Callable[[], Engine]] = {}
-AUTO_ORDER: list[str] = []
+_AUTO_PRIORITY: dict[str, int] = {}
 
 
-def register_engine(name: str, factory: Callable[[], Engine], *, auto_rank: int | None = None) -> None:
-    """Make an engine available as `--engine NAME`; ``auto_rank`` places it in the `auto` choice."""
+def register_engine(name: str, factory: Callable[[], Engine], *, auto_priority: int | None = None) -> None:
+    """Make an engine available as `--engine NAME`; with ``auto_priority`` `auto` may choose it (lowest
+    first, when available)."""
     _REGISTRY[name] = factory
-    if auto_rank is not None and name not in AUTO_ORDER:
-        AUTO_ORDER.insert(auto_rank, name)
+    if auto_priority is not None:
+        _AUTO_PRIORITY[name] = auto_priority
 
 
 def engine_names() -> tuple[str, ...]:
@@ -33,7 +33,7 @@ def choose_engine(name: str) -> str:
     if name != "auto" and name not in _REGISTRY:
         raise InputError(Problem("dhr render", f"unknown engine {name!r}", fix=f"use one of {', '.join(engine_names())}"))
     if name == "auto":
-        return next(n for n in AUTO_ORDER if _REGISTRY[n]().available())
+        return next(n for n in sorted(_AUTO_PRIORITY, key=_AUTO_PRIORITY.__getitem__) if _REGISTRY[n]().available())
     return name
 
 
@@ -42,5 +42,5 @@ def engine_for(name: str) -> Engine:
     return _REGISTRY[choose_engine(name)]()
 
 
-register_engine("embedded", EmbeddedEngine, auto_rank=0)
-register_engine("quarto", QuartoEngine, auto_rank=0)
+register_engine("embedded", EmbeddedEngine, auto_priority=100)  # always available
+register_engine("quarto", QuartoEngine, auto_priority=0)  # when `quarto` is on PATH
