@@ -88,5 +88,7 @@ def as_context(target: Path | str | BuildContext, *, publish: bool = False, stri
     """A context as given, or resolved from a project root and loose settings (the public QA functions
     take either)."""
     if isinstance(target, BuildContext):
+        if publish or strict or names_file is not None:
+            raise TypeError("pass publish/strict/names_file when resolving the context, not with one")
         return target
     return resolve_context(target, publish=publish, strict=strict, names_file=names_file)
