@@ -136,6 +136,7 @@ def test_the_quarto_path_passes_every_gate(tmp_path, monkeypatch):
                                              "chapters/two.qmd": "The second chapter.\n"}
     assert outputs[0][2] == ["index.html", "two.html"]  # checked in the staging folder, before the swap
     assert result.engine == "quarto" and (result.output_dir / "chapters" / "two.html").is_file()
+    assert [stage for stage, _ in result.qa_results] == [SOURCES, EXECUTED, OUTPUTS]
 
 
 def test_a_traceback_on_a_quarto_page_stops_the_build(tmp_path, monkeypatch):

@@ -88,14 +88,17 @@ def gate_names(gates: Sequence[Gate], stage: str) -> str:
 
 
 def run_gates(gates: Sequence[Gate], stage: str, ctx: BuildContext, subject: GateInput,
-              progress: Progress | None) -> None:
-    """Run the stage's gates: show their warnings; stop the build on their errors."""
+              progress: Progress | None, record: list[tuple[str, Any]] | None = None) -> None:
+    """Run the stage's gates: show their warnings; stop the build on their errors. Every result is
+    appended to ``record`` as (stage, result), also when it stops the build."""
     from ..qa.report import format_finding
 
     for gate in gates:
         if gate.stage != stage:
             continue
         result = gate(ctx, subject)
+        if record is not None:
+            record.append((stage, result))
         for finding in result.warnings:
             if progress is not None:
                 progress.warning(format_finding(finding))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import BuildContext, resolve_context
-from .engine_base import Engine
+from .engine_base import Engine, Execution
 from .engines import engine_for
 from .gates import DEFAULT_GATES, EXECUTED, OUTPUTS, SOURCES, Gate, GateInput, gate_names, run_gates
 from .outputs import OutputStamp, staging_dir, swap_in
@@ -38,11 +38,11 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
     progress = progress or Progress()
     engine = engine_for(ctx.engine)
     engine.prepare(ctx)
-    run_gates(gates, SOURCES, ctx, GateInput(), progress)
     result = RenderResult(engine=engine.name, output_dir=ctx.project.output_dir)
+    run_gates(gates, SOURCES, ctx, GateInput(), progress, result.qa_results)
     execution = engine.execute(ctx, options, progress, result)
     if execution.executed_markdown is not None:
-        run_gates(gates, EXECUTED, ctx, GateInput(executed=execution.executed_markdown), progress)
+        run_gates(gates, EXECUTED, ctx, GateInput(executed=execution.executed_markdown), progress, result.qa_results)
 
     store = OutputStamp(ctx.root)
     stamp = None if execution.stamp is None else OutputStamp.digest(execution.stamp, _checks_stamp(ctx, gates))
@@ -54,7 +54,7 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
     else:
         store.clear()
         with staging_dir(output_dir) as staging:
-            written = _write_checked(engine, ctx, execution, staging, options, gates, progress)
+            written = _write_checked(engine, ctx, execution, staging, options, gates, progress, result)
             swap_in(staging, output_dir)
         result.outputs = [output_dir / p.relative_to(staging) for p in written]
         if stamp is not None:
@@ -64,14 +64,16 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
     return result
 
 
-def _write_checked(engine: Engine, ctx: BuildContext, execution, staging: Path, options: RenderOptions,
-                   gates: Sequence[Gate], progress: Progress) -> list[Path]:
+def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, staging: Path,
+                   options: RenderOptions, gates: Sequence[Gate], progress: Progress,
+                   result: RenderResult) -> list[Path]:
+    """The engine writes into ``staging``; the executed (when only the outputs show them) and output gates."""
     written = engine.write(ctx, execution, staging, options, progress)
     if execution.executed_markdown is None:
         executed = engine.executed_from_outputs(ctx, staging)
         if executed:
-            run_gates(gates, EXECUTED, ctx, GateInput(executed=executed), progress)
-    run_gates(gates, OUTPUTS, ctx, GateInput(output_dir=staging), progress)
+            run_gates(gates, EXECUTED, ctx, GateInput(executed=executed), progress, result.qa_results)
+    run_gates(gates, OUTPUTS, ctx, GateInput(output_dir=staging), progress, result.qa_results)
     return written
 
 

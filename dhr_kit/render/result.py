@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .book import Book
 
@@ -26,5 +27,6 @@ class RenderResult:
     chapter_seconds: dict[str, float] = field(default_factory=dict)
     writers_skipped: bool = False  # outputs were already up to date
     warnings: list[str] = field(default_factory=list)
+    qa_results: list[tuple[str, Any]] = field(default_factory=list)  # (gate stage, its findings) in order
     book: Book | None = None
     seconds: float = 0.0
