@@ -16,6 +16,7 @@ PUBLISH_ENV = "DHR_PUBLISH"
 PROJECT_ENV = "DHR_PROJECT"
 CHAPTER_DIR_ENV = "DHR_CHAPTER_DIR"
 FORMAT_ENV = "DHR_FORMAT"
+QUARTO_DOCUMENT_ENV = "QUARTO_DOCUMENT_PATH"  # set by Quarto for the chapter it executes
 _TRUE = {"1", "true", "yes"}
 
 
@@ -45,6 +46,19 @@ def project_root() -> Path:
         if (folder / "_quarto.yml").is_file() or (folder / "data" / "review.yml").is_file():
             return folder
     return here
+
+
+def chapter_dir() -> Path:
+    """The folder of the chapter being executed (image paths in its Markdown are relative to it):
+    DHR_CHAPTER_DIR, or Quarto's QUARTO_DOCUMENT_PATH, else the project root."""
+    env = os.environ.get(CHAPTER_DIR_ENV)
+    if env:
+        return Path(env).resolve()
+    quarto = os.environ.get(QUARTO_DOCUMENT_ENV)
+    if quarto:
+        path = Path(quarto).resolve()
+        return path.parent if path.suffix in (".qmd", ".ipynb", ".md") or path.is_file() else path
+    return project_root()
 
 
 def names_file() -> Path | None:
