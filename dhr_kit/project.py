@@ -8,7 +8,8 @@ from typing import Any
 
 from .boundary import OUTPUT_DIR_FIX, OUTSIDE_FIX, output_dir_problem, outside_reason
 from .errors import InputError, Problem
-from .yamlio import load_yaml_file
+from .loading.yamldoc import read_yaml_doc
+from .settings import DhrSettings, parse_dhr_settings
 
 CONFIG_FILE = "_quarto.yml"
 
@@ -31,7 +32,8 @@ class Project:
     output_dir: Path = field(default_factory=Path)
     lang: str = "en-GB"
     bibliography: list[Path] = field(default_factory=list)
-    dhr: dict[str, Any] = field(default_factory=dict)  # dhr-kit's own settings under the `dhr:` key
+    dhr: dict[str, Any] = field(default_factory=dict)  # the `dhr:` block as written (validated into `settings`)
+    settings: DhrSettings = field(default_factory=DhrSettings)  # the `dhr:` block, typed
     author: str = ""
     date: str = ""
     csl: Path | None = None
@@ -62,7 +64,7 @@ class Project:
 
     @property
     def executive_summary(self) -> ChapterRef | None:
-        rel = self.dhr.get("executive-summary")
+        rel = self.settings.executive_summary
         return next((c for c in self.chapters if c.rel == rel), None) if rel else None
 
     def format_options(self, fmt: str) -> dict[str, Any]:
@@ -118,10 +120,15 @@ def load_project(root: Path | str) -> Project:
     if not config_path.is_file():
         raise InputError(Problem(CONFIG_FILE, f"no {CONFIG_FILE} in {root.name or root}",
                                  fix="run `dhr` in a review folder, or create one with `dhr new DIR`"))
-    config = load_yaml_file(config_path, root) or {}
+    problems: list[Problem] = []
+    doc = read_yaml_doc(config_path, root, problems)
+    if doc is None:
+        raise InputError(problems)
+    config = doc.data or {}
     if not isinstance(config, dict):
         raise InputError(Problem(CONFIG_FILE, "must be a YAML mapping", fix="see `dhr new` for an example"))
-    problems: list[Problem] = []
+    settings, setting_problems = parse_dhr_settings(config.get("dhr"), CONFIG_FILE, doc.line)
+    problems += setting_problems
     book = config.get("book") or {}
     chapters: list[ChapterRef] = []
     stems: dict[str, str] = {}
@@ -137,7 +144,7 @@ def load_project(root: Path | str) -> Project:
             if stem in stems and stems[stem] != rel:
                 problems.append(Problem(CONFIG_FILE, f"chapter files {stems[stem]} and {rel} have the same name; "
                                         "their pages would overwrite each other", key=f"book.{key}",
-                                        line=entry_line(config_path, rel), fix=f"rename one of them"))
+                                        line=entry_line(config_path, rel), fix="rename one of them"))
             stems.setdefault(stem, rel)
             if not path.is_file():
                 problems.append(Problem(CONFIG_FILE, f"chapter file {rel} does not exist", key=f"book.{key}",
@@ -180,6 +187,7 @@ def load_project(root: Path | str) -> Project:
         lang=str(config.get("lang", "en-GB")),
         bibliography=[root / b for b in bib_list],
         dhr=config.get("dhr") or {},
+        settings=settings,
         author=_as_text(book.get("author", "")),
         date=str(book.get("date", "") or ""),
         csl=(root / str(config["csl"])) if config.get("csl") else None,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dhr_kit.cli import main
+from dhr_kit.denylist import read_deny_list
 from dhr_kit.errors import InputError
-from dhr_kit.qa.names import NameList, read_names_file
+from dhr_kit.qa.names import NameList
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "names" / "cases.yml").read_text(encoding="utf-8"))
 
@@ -31,7 +31,7 @@ def test_names_file_not_utf8_is_bad_input_naming_the_line(tmp_path: Path) -> Non
     path = tmp_path / "names.txt"
     path.write_bytes("Ruth Collins\nZo\xeb Hartley\n".encode("latin-1"))
     with pytest.raises(InputError) as info:
-        read_names_file(path)
+        read_deny_list(path)
     problem = info.value.problems[0]
     assert (problem.line, problem.message) == (2, "the names file is not UTF-8 text")
     assert "Hartley" not in str(info.value)
@@ -40,4 +40,4 @@ def test_names_file_not_utf8_is_bad_input_naming_the_line(tmp_path: Path) -> Non
 def test_names_file_with_bom_and_comments(tmp_path: Path) -> None:
     path = tmp_path / "names.txt"
     path.write_text("\ufeff# the family\nRuth Collins  # victim's sister\n", encoding="utf-8")
-    assert [m.entry_line for m in read_names_file(path).finditer("Ms Collins")] == [2]
+    assert [m.entry_line for m in NameList(read_deny_list(path).entries).finditer("Ms Collins")] == [2]

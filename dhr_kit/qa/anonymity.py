@@ -7,18 +7,18 @@ does not leak it either.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..denylist import DenyList, read_deny_list
 from .findings import Finding
-from .names import NameList, read_names_file
+from .names import NameList
 from .workspace import Workspace
 
-NAMES_ENV = "DHR_NAMES_FILE"
 _DATA_SUFFIXES = {".csv", ".yml", ".yaml", ".md", ".txt", ".bib", ".qmd"}
 
 _MONTHS = (r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -133,17 +133,15 @@ def _phone_hit(match: re.Match) -> Hit:
     return Hit("DHR-A007", match.start(), match.end(), "looks like a telephone number",
                "remove it (an organisation's public helpline may be suppressed with a reason)")
 
-def names_path(names_file: Path | str | None) -> Path | None:
-    value = names_file or os.environ.get(NAMES_ENV)
-    return Path(value).expanduser() if value else None
+def load_names(names: DenyList | Path | str | None) -> tuple[NameList, Path | None]:
+    """The deny-list compiled (empty when none is given); a file path is read here, a DenyList was read once."""
+    deny = names if isinstance(names, DenyList) else read_deny_list(names)
+    return _compiled(deny.entries), deny.path
 
 
-def load_names(names_file: Path | str | None) -> tuple[NameList, Path | None]:
-    """The deny-list (empty when none is given); a given file that is missing or not UTF-8 is bad input."""
-    path = names_path(names_file)
-    if path is None:
-        return NameList([]), None
-    return read_names_file(path), path
+@functools.lru_cache(maxsize=4)
+def _compiled(entries: tuple[tuple[int, str], ...]) -> NameList:
+    return NameList(entries)
 
 
 def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
@@ -241,7 +239,7 @@ def _spreadsheet_cells(ws: Workspace) -> Iterator[tuple[str, int, str]]:
 
 
 def check_anonymity(ws: Workspace) -> list[Finding]:
-    names, path = load_names(ws.names_file)
+    names, path = load_names(ws.deny_list)
     found: list[Finding] = []
     if path is not None:
         try:

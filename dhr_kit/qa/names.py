@@ -19,9 +19,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-
-from ..errors import InputError, Problem
 
 _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
 _DROPPED = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}  # soft hyphen, zero-width characters
@@ -161,19 +158,3 @@ def _tokens(name: str) -> set[str]:
             if len(_LETTERS.findall(part)) >= 2:
                 tokens.add(part.strip("'"))
     return tokens
-
-
-def read_names_file(path: Path) -> NameList:
-    """The names file as a :class:`NameList`; a missing or unreadable file is bad input (never echoed)."""
-    if not path.is_file():
-        raise InputError(Problem(str(path), "the names file does not exist",
-                                 fix="pass --names with an existing file, or unset DHR_NAMES_FILE"))
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(Problem(str(path), "the names file is not UTF-8 text", line=line,
-                                 fix="save it as UTF-8 (in Notepad: Save as… Encoding UTF-8), so names with "
-                                     "accents are searched correctly")) from None
-    return NameList((n, line.split("#", 1)[0]) for n, line in enumerate(text.splitlines(), 1))

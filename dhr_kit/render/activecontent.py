@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
+from ..errors import Problem
 
 Node = dict[str, Any]
 ALLOW_CLASS = "allow-raw-html"
