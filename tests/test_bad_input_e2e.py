@@ -48,6 +48,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken"
 HOSTILE = Path(__file__).parent / "hostile"
 SPEC_FILE = "expected.yml"
 BASE_SPEC_FILE = "overlay.yml"  # a shared base overlay's own remove/patch (folders named _<base>)
+FICTIONAL_NAMES = ["Zebedee Quarrington", "Perpetua Vandersloot"]  # a publish build's names file by default
 TEMPORARY_FOLDER = r"\._book\.(?:tmp|old)-"  # the renderer's staging folder: gone by the time the user reads
 
 
@@ -139,9 +140,13 @@ def test_broken_project(base_project, tmp_path, capfd, case, command):
     before = book_digest(root / "_book")
     prepare(root, case, spec)
     names_file = tmp_path / "private" / "names.txt"  # outside the project, as the docs require
-    if spec.get("names"):
+    publishing = "--publish" in command and "--names" not in command
+    if publishing:  # a publication build needs a names file: fictional names the project never uses
+        command = [*command, "--names", "{names}"]
+    if spec.get("names") or publishing:
         names_file.parent.mkdir()
-        names_file.write_text("\n".join(spec["names"]) + "\n", encoding=spec.get("names_encoding", "utf-8"))
+        names_file.write_text("\n".join(spec.get("names") or FICTIONAL_NAMES) + "\n",
+                              encoding=spec.get("names_encoding", "utf-8"))
     sources = book_digest(tmp_path, skip=("_book", ".dhr-cache"))
     args = [command[0], str(root), *(_outside(a, root).replace("{names}", str(names_file)) for a in command[1:])]
 
