@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import BuildContext, resolve_context
+from .datawatch import refuse_changes, snapshot
 from .engine_base import Engine, Execution
 from .engines import engine_for
 from .gates import DEFAULT_GATES, EXECUTED, OUTPUTS, SOURCES, Gate, GateInput, gate_names, run_gates
@@ -40,6 +41,7 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
     engine.prepare(ctx)
     result = RenderResult(engine=engine.name, output_dir=ctx.project.output_dir)
     run_gates(gates, SOURCES, ctx, GateInput(), progress, result.qa_results)
+    data_before = snapshot(ctx.root)
     execution = engine.execute(ctx, options, progress, result)
     if execution.executed_markdown is not None:
         run_gates(gates, EXECUTED, ctx, GateInput(executed=execution.executed_markdown), progress, result.qa_results)
@@ -47,6 +49,7 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
     store = OutputStamp(ctx.root)
     stamp = None if execution.stamp is None else OutputStamp.digest(execution.stamp, _checks_stamp(ctx, gates))
     output_dir = ctx.project.output_dir
+    refuse_changes(ctx.root, data_before)
     if stamp is not None and store.matches(stamp, output_dir):
         # The same outputs passed the same output checks (same names list, same mode) when written.
         result.writers_skipped = True
@@ -55,6 +58,7 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
         store.clear()
         with staging_dir(output_dir) as staging:
             written = _write_checked(engine, ctx, execution, staging, options, gates, progress, result)
+            refuse_changes(ctx.root, data_before)
             swap_in(staging, output_dir)
         result.outputs = [output_dir / p.relative_to(staging) for p in written]
         if stamp is not None:
