@@ -19,6 +19,8 @@ class DhrSettings(BaseModel):
     isolate_chapters: bool = Field(False, alias="isolate-chapters",
                                    description="one kernel per chapter instead of one reused kernel per worker")
     rules: dict[str, Any] | None = Field(None, description="project severity overrides, e.g. {DHR-L012: warning}")
+    max_output_mb: float = Field(20, alias="max-output-mb", gt=0,
+                                 description="largest published file (web page, PDF, Word copy) in MB (default 20)")
 
 
 def allowed_keys() -> list[str]:

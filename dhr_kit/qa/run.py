@@ -9,6 +9,7 @@ from ..config import BuildContext, as_context
 from ..denylist import read_deny_list
 from ..errors import BuildError, InputError
 from ..project import load_project
+from ..settings import DhrSettings
 from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
 from .catalogue import catalogue
 from .config import severity_overrides
@@ -110,16 +111,20 @@ def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, 
     project: then no project rule settings apply). ``shown_as`` names the output folder in findings (e.g.
     "_book") when ``output_dir`` is a temporary build folder that the user never sees.
     """
+    limit = DhrSettings().max_output_mb
     if isinstance(target, BuildContext):
         root, publish, strict, deny = target.root, target.publish, target.strict, target.deny_list
         overrides = severity_overrides(target.project.dhr)
+        limit = target.project.settings.max_output_mb
     else:
         root, deny = Path(target).resolve(), read_deny_list(names_file)
         try:
-            overrides = severity_overrides(load_project(root).dhr)
+            project = load_project(root)
+            overrides, limit = severity_overrides(project.dhr), project.settings.max_output_mb
         except InputError:  # outputs can be checked without a valid project (e.g. a copied _book folder)
             overrides = {}
-    findings = check_output_files(root, Path(output_dir), publish=publish, names_file=deny, shown_as=shown_as)
+    findings = check_output_files(root, Path(output_dir), publish=publish, names_file=deny, shown_as=shown_as,
+                                  max_output_mb=limit)
     findings = finalize(findings, documents=[], overrides=overrides, strict=strict)
     return CheckResult(findings, files=len({f.file for f in findings}), rules=len(catalogue()))
 
