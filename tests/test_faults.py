@@ -68,3 +68,45 @@ def test_read_only_disk_is_a_clear_message(tmp_path, capfd) -> None:
         assert code == 2, shown
         assert "read-only" in shown and "Traceback" not in shown and "internal error" not in shown, shown
         assert _sources(root) == before
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid  # reaped: no process has this id now (ids are not reused this quickly)
+
+
+def test_debris_of_a_killed_build_is_removed_and_a_running_build_is_left_alone(tmp_path: Path) -> None:
+    import os
+
+    from dhr_kit.render.outputs import remove_debris
+
+    dead, alive = _dead_pid(), os.getpid()
+    for name in (f"._book.tmp-{dead}-a1b2", f"._book.old-{dead}-c3d4", f"._book.tmp-{alive}-e5f6"):
+        (tmp_path / name / "figures").mkdir(parents=True)
+    removed = remove_debris(tmp_path, "._book.tmp-") + remove_debris(tmp_path, "._book.old-")
+    assert sorted(p.name for p in removed) == sorted([f"._book.tmp-{dead}-a1b2", f"._book.old-{dead}-c3d4"])
+    assert [p.name for p in tmp_path.iterdir()] == [f"._book.tmp-{alive}-e5f6"]
+
+
+def test_a_killed_render_leaves_nothing_behind_after_the_next(tmp_path: Path) -> None:
+    """SIGKILL a real `dhr render` while it works, then render again: no staging or typst folder remains."""
+    import os
+    import signal
+    import sys
+    import tempfile
+    import time
+
+    root = new_review(tmp_path / "review")
+    proc = subprocess.Popen([sys.executable, "-m", "dhr_kit", "render", str(root), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not list(root.glob("._book.tmp-*")) and proc.poll() is None:
+        time.sleep(0.2)
+    assert list(root.glob("._book.tmp-*")), "the render ended before it wrote anything: nothing was killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL
+    killed = proc.pid
+    assert main(["render", str(root), "--quiet"]) == 0
+    assert not list(root.glob("._book.*"))
+    assert not list(Path(tempfile.gettempdir()).glob(f"dhr-typst-{killed}-*"))
