@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
 from .anonymity import NameList, identifier_findings, name_findings
+from .catalogue import where
 from .findings import Finding
 
 _TEXT_TAGS = {"text", "title", "desc"}  # <tspan> text is inside <text>
@@ -63,7 +63,7 @@ def _source_line(source: str, figure: Path, fallback: int) -> int:
     return fallback
 
 
-def figure_findings(root: Path, rel: str, markdown: str, names: NameList, publish: bool) -> list[Finding]:
+def figure_findings(root: Path, rel: str, markdown: str, names: NameList) -> list[Finding]:
     """Real names (the private list) and identifying details in the SVG figures chapter ``rel`` shows,
     reported against the chapter with the figure named (never the name itself)."""
     chapter = root / rel
@@ -82,9 +82,9 @@ def figure_findings(root: Path, rel: str, markdown: str, names: NameList, publis
             shown = figure.relative_to(root).as_posix()
         except ValueError:
             shown = figure.name
-        where = f" in the figure {shown}"
-        found += [replace(f, line=line, column=1, message=f.message + where,
-                          suggestion=f.suggestion + " in the data or code the chart is drawn from")
-                  for f in name_findings(names, rel, text)]
-        found += identifier_findings(rel, text, lambda offset: (line, 1), publish, where)
+        at = where("figure", figure=shown)
+        for item in name_findings(names, rel, text, at):
+            item.line, item.column = line, 1
+            found.append(item)
+        found += identifier_findings(rel, text, lambda offset: (line, 1), at)
     return found
