@@ -31,3 +31,12 @@ def test_update_env_writes_the_golden(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(fixtures.UPDATE_GOLDEN, "1")
     fixtures.assert_golden("table", "new")
     assert (tmp_path / "table.md").read_text(encoding="utf-8") == "new"
+
+
+def test_every_golden_file_is_used_by_a_helper_test() -> None:
+    """A golden file no test compares against is stale; every compared one exists (a missing one fails
+    the helper test that names it)."""
+    sources = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_helpers_*.py"))
+    stale = [p.name for p in sorted(fixtures.GOLDEN.glob("*.md")) if f'"{p.stem}"' not in sources]
+    assert fixtures.GOLDEN.is_dir() and any(fixtures.GOLDEN.glob("*.md"))
+    assert not stale, f"golden files no test uses: {stale}"
