@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 import dhr_kit.helpers
-from dhr_kit.qa.catalogue import SEVERITIES, catalogue, finding, load_rule_data, resolve_severity, template_fields
+from dhr_kit.qa import catalogue as catalogue_module
+from dhr_kit.qa.catalogue import (SEVERITIES, CatalogueError, catalogue, finding, load_rule_data, resolve_severity,
+                                template_fields)
 
 QA = Path(dhr_kit.helpers.__file__).parents[1] / "qa"
 FAMILIES = {"structure", "language", "anonymity", "coverage", "evidence", "publication", "tracker"}
@@ -102,3 +104,18 @@ def test_severity_resolution_follows_the_catalogue(rule_id: str) -> None:
     strict = resolve_severity(rule_id, publish=True, strict=True)
     assert strict == ("error" if info.publish == "warning" else info.publish)
     assert resolve_severity(rule_id, publish=True, override="info") == "info"
+
+
+@pytest.mark.parametrize("entry, error", [
+    ({"severity": "error", "description": "d", "message": "m", "suggestion": "s"}, "severity must be"),
+    ({"severity": {"draft": "error"}, "description": "d", "message": "m", "suggestion": "s"}, "severity must be"),
+    ({"severity": {"draft": "fatal", "publish": "error"}, "description": "d", "message": "m", "suggestion": "s"},
+     "severity must be"),
+    ({"severity": {"draft": "error", "publish": "error"}, "message": "m", "suggestion": "s"}, "needs a description"),
+    ({"severity": {"draft": "error", "publish": "error"}, "description": "d", "suggestion": "s"}, "needs a message"),
+    ({"severity": {"draft": "error", "publish": "error"}, "description": "d", "message": "see {fig-alt}",
+      "suggestion": "s"}, "bad template"),
+])
+def test_a_malformed_rule_is_reported_with_its_file_and_id(entry: dict, error: str) -> None:
+    with pytest.raises(CatalogueError, match=rf"rules/extra.yml: DHR-X001.*{error}"):
+        catalogue_module._rule("DHR-X001", "extra", entry, "extra.yml", {})

@@ -94,9 +94,14 @@ def _wording(where: str, entry: dict, defaults: dict) -> Wording:
         raise CatalogueError(f"{where}: needs a message and a suggestion (strings)")
     for template in (message, suggestion):
         try:
-            template_fields(template)
+            names = template_fields(template)
         except ValueError as err:
-            raise CatalogueError(f"{where}: bad template {template!r} ({err}); write a literal brace as {{{{ or }}}}")
+            names, problem = set(), str(err)
+        else:
+            odd = sorted(n for n in names if not n.isidentifier())
+            problem = f"{odd[0]!r} is not a field name" if odd else ""
+        if problem:
+            raise CatalogueError(f"{where}: bad template {template!r} ({problem}); write a literal brace as {{{{ or }}}}")
     return Wording(message, suggestion)
 
 
@@ -173,7 +178,8 @@ def finding(rule_id: str, file: str, line: int, column: int = 1, *, variant: str
     suggestion = _fill(wording.suggestion, rule_id, fields)
     if at is not None:
         message += at.message
-        suggestion += at.suggestion if suggestion else ""
+        if suggestion:
+            suggestion += at.suggestion
     return Finding(rule_id, info.draft, file, line, column, message, suggestion)
 
 
