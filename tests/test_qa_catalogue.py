@@ -73,7 +73,8 @@ def test_rule_modules_leave_severity_and_wording_to_the_catalogue(module: Path) 
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Finding":
             problems.append(f"line {node.lineno}: builds a Finding; use catalogue.finding()")
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AugAssign) else []
         for target in targets:
             for element in (target.elts if isinstance(target, ast.Tuple) else [target]):
                 if isinstance(element, ast.Attribute) and element.attr in ("severity", "message", "suggestion"):
@@ -88,7 +89,8 @@ def test_templates_are_filled_from_the_finding() -> None:
     f = finding("DHR-S008", "chapters/03-analysis.qmd", 1, tor="ToR2", title="Information sharing")
     assert (f.severity, f.message) == ("error", "ToR2 ('Information sharing') is not addressed in the analysis")
     assert f.suggestion.endswith('tor_analysis("ToR2")')
-    assert finding("DHR-Q001", "data/qa_tracker.csv", 2, point_id="QA2", point="x" * 100).message.endswith('"' + "x" * 70 + '"')
+    open_point = finding("DHR-Q001", "data/qa_tracker.csv", 2, point_id="QA2", point="x" * 100)
+    assert open_point.message.endswith('"' + "x" * 70 + '"')  # {point:.70}
     with pytest.raises(KeyError, match="needs the field"):
         finding("DHR-S008", "chapters/03-analysis.qmd", 1)
     with pytest.raises(KeyError, match="no variant"):

@@ -101,7 +101,8 @@ def _wording(where: str, entry: dict, defaults: dict) -> Wording:
             odd = sorted(n for n in names if not n.isidentifier())
             problem = f"{odd[0]!r} is not a field name" if odd else ""
         if problem:
-            raise CatalogueError(f"{where}: bad template {template!r} ({problem}); write a literal brace as {{{{ or }}}}")
+            raise CatalogueError(f"{where}: bad template {template!r} ({problem}); "
+                                 "write a literal brace as {{ or }}")
     return Wording(message, suggestion)
 
 
@@ -110,7 +111,8 @@ def _rule(rule_id: str, family: str, entry: dict, source: str, defaults: dict) -
     severity = entry.get("severity")
     if not isinstance(severity, dict) or set(severity) != {"draft", "publish"} \
             or not all(v in SEVERITIES for v in severity.values()):
-        raise CatalogueError(f"{where}: severity must be {{draft: S, publish: S}} with S one of {', '.join(SEVERITIES)}")
+        raise CatalogueError(f"{where}: severity must be {{draft: S, publish: S}} "
+                             f"with S one of {', '.join(SEVERITIES)}")
     if not str(entry.get("description") or "").strip():
         raise CatalogueError(f"{where}: needs a description")
     base = _wording(where, entry, defaults)

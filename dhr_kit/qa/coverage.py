@@ -139,8 +139,8 @@ def check_action_plan(ws: Workspace) -> list[Finding]:
     for rec in ws.review.recommendations:
         actions = ws.review.actions_for(rec.id)
         if not actions:
-            found.append(finding("DHR-C005", "data/recommendations.csv", ws.csv_line("recommendations.csv", "id", rec.id),
-                                 recommendation=rec.id))
+            found.append(finding("DHR-C005", "data/recommendations.csv",
+                                 ws.csv_line("recommendations.csv", "id", rec.id), recommendation=rec.id))
             continue
         line = ws.csv_line("action_plan.csv", "recommendation", rec.id)
         for action in actions:

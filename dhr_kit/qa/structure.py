@@ -64,8 +64,9 @@ def check_sections(ws: Workspace) -> list[Finding]:
         if ws.find_sections(spec["synonyms"]):
             continue
         helper = next((h for h in spec.get("helpers", []) if h in calls), None)
-        found.append(finding("DHR-S001", "_quarto.yml", chapters_line, variant="helper-without-heading" if helper else None,
-                             title=spec["title"], synonyms=", ".join(spec["synonyms"][:4]), helper=helper,
+        found.append(finding("DHR-S001", "_quarto.yml", chapters_line,
+                             variant="helper-without-heading" if helper else None, title=spec["title"],
+                             synonyms=", ".join(spec["synonyms"][:4]), helper=helper,
                              called_at=f"{calls[helper][0]}:{calls[helper][1]}" if helper else ""))
     return found
 
