@@ -28,7 +28,7 @@ FAMILIES: list[Callable[[Workspace], list[Finding]]] = [
 
 
 def finalize(findings: list[Finding], *, documents: list[Document], overrides: dict[str, str],
-             strict: bool, publish: bool) -> list[Finding]:
+             strict: bool, publish: bool = False) -> list[Finding]:
     """Apply inline suppressions; set each severity from the catalogue (draft or publish), the project's
     overrides and --strict; sort and drop duplicates."""
     by_file = {d.file: d for d in documents}
