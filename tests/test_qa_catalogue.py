@@ -121,3 +121,21 @@ def test_severity_resolution_follows_the_catalogue(rule_id: str) -> None:
 def test_a_malformed_rule_is_reported_with_its_file_and_id(entry: dict, error: str) -> None:
     with pytest.raises(CatalogueError, match=rf"rules/extra.yml: DHR-X001.*{error}"):
         catalogue_module._rule("DHR-X001", "extra", entry, "extra.yml", {})
+
+
+def test_a_rule_file_may_map_ids_to_entries(tmp_path: Path, monkeypatch) -> None:
+    """A family in its own file, as a mapping (the catalogue.yml style) rather than a list."""
+    extra = {"family": "length", "rules": {"DHR-X001": {
+        "description": "A section is too long", "severity": {"draft": "warning", "publish": "error"},
+        "message": "'{section}' has {words} words", "suggestion": "cut it to {limit} words"}}}
+    real = catalogue_module.load_rule_data.__wrapped__
+    monkeypatch.setattr(catalogue_module, "_rule_files", lambda: ["catalogue.yml", "language.yml", "extra.yml"])
+    monkeypatch.setattr(catalogue_module, "load_rule_data", lambda name: extra if name == "extra.yml" else real(name))
+    catalogue.cache_clear()
+    try:
+        info = catalogue()["DHR-X001"]
+        assert (info.family, info.draft, info.publish) == ("length", "warning", "error")
+        assert finding("DHR-X001", "chapters/08.qmd", 3, section="Chronology", words=4100, limit=1500).message == \
+            "'Chronology' has 4100 words"
+    finally:
+        catalogue.cache_clear()

@@ -124,7 +124,8 @@ def _rule(rule_id: str, family: str, entry: dict, source: str, defaults: dict) -
 
 @cache
 def catalogue() -> dict[str, RuleInfo]:
-    """Every rule by id: the families of catalogue.yml, then each rule file with a `rules:` list."""
+    """Every rule by id: the families of catalogue.yml, then each rule file with `rules:` (a list of
+    entries with an `id`, or a mapping of id to entry); the file's `family:` names the family."""
     rules: dict[str, RuleInfo] = {}
 
     def add(info: RuleInfo, source: str) -> None:
@@ -138,10 +139,12 @@ def catalogue() -> dict[str, RuleInfo]:
                 add(_rule(rule_id, family, entry, CATALOGUE_FILE, {}), CATALOGUE_FILE)
     for name in _rule_files():
         data = load_rule_data(name)
-        if name == CATALOGUE_FILE or not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        if name == CATALOGUE_FILE or not isinstance(data, dict) or not isinstance(data.get("rules"), (list, dict)):
             continue
         family = data.get("family") or name.rsplit(".", 1)[0]
-        for entry in data["rules"]:
+        entries = data["rules"] if isinstance(data["rules"], list) else \
+            [{"id": rule_id, **entry} for rule_id, entry in data["rules"].items()]
+        for entry in entries:
             add(_rule(entry["id"], family, entry, name, data.get("defaults") or {}), name)
     return rules
 
