@@ -95,9 +95,16 @@ def write_pdf(path: Path, text: str = "Overview report", *, tagged: bool = True,
 def materialise_outputs(case: str, workdir: Path) -> tuple[Path, Path, Path | None]:
     """(project root, output folder, names file or None) for an output fixture: its files are copied
     into workdir/_book and each ``pdfs:`` entry of expected.yml is generated there by :func:`write_pdf`
-    (``padding_mb`` adds incompressible megabytes)."""
+    (``padding_mb`` adds incompressible megabytes). The root is workdir, or with ``max_output_mb:`` the
+    base review with that size limit in its `_quarto.yml`."""
     spec = output_expected(case)
-    out = workdir / "_book"
+    root = workdir
+    if "max_output_mb" in spec:  # a project whose `dhr: max-output-mb:` sets the size limit
+        root, _ = materialise(None, workdir)
+        config = root / "_quarto.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "\ndhr:\n", f"\ndhr:\n  max-output-mb: {spec['max_output_mb']}\n"), encoding="utf-8")
+    out = workdir / "_book"  # a build folder beside the project, shown as "_book" (as the renderer's staging)
     out.mkdir(parents=True)
     for path in (OUTPUTS / case).rglob("*"):
         if path.is_file() and path.name != EXPECTED:
@@ -111,7 +118,7 @@ def materialise_outputs(case: str, workdir: Path) -> tuple[Path, Path, Path | No
     if spec.get("names"):
         names_file = workdir.parent / f"{workdir.name}-names.txt"  # never inside the checked folder
         names_file.write_text("\n".join(spec["names"]) + "\n", encoding="utf-8")
-    return workdir, out, names_file
+    return root, out, names_file
 
 
 def all_specs() -> dict[str, dict]:

@@ -18,7 +18,7 @@ def test_output_fixture(case: str, tmp_path: Path) -> None:
     spec = output_expected(case)
     root, out, names = materialise_outputs(case, tmp_path)
     publish = spec.get("publish", False)
-    result = check_outputs(root, out, publish=publish, names_file=names)
+    result = check_outputs(root, out, publish=publish, names_file=names, shown_as="_book")
     got = Counter((f.rule, f.file, f.line) for f in result.findings)
     want = Counter((e["rule"], e["file"], e["line"]) for e in spec.get("findings", []))
     assert got == want, "\n".join(f"{f.file}:{f.line} {f.severity} {f.rule} {f.message}" for f in result.findings)

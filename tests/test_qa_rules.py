@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from dhr_kit.project import load_project
-from dhr_kit.qa import check
+from dhr_kit.qa import check, check_book
 from dhr_kit.qa.catalogue import catalogue, resolve_severity
 from dhr_kit.qa.config import severity_overrides
 from qa_fixtures import cases, expected, materialise, rules_fired_and_absent
@@ -24,6 +24,9 @@ def run(case: str | None, tmp_path: Path, *, publish: bool | None = None, strict
     project, names = materialise(case, tmp_path)
     publish = spec.get("publish", False) if publish is None else publish
     strict = spec.get("strict", False) if strict is None else strict
+    if spec.get("book"):  # the listed chapters, as executed Markdown, through check_book (figures, generated text)
+        chapters = {rel: (project / rel).read_text(encoding="utf-8") for rel in spec["book"]}
+        return project, check_book(project, chapters, publish=publish, strict=strict, names_file=names)
     return project, check(project, publish=publish, strict=strict, names_file=names)
 
 

@@ -7,18 +7,19 @@ does not leak it either.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..denylist import DenyList, read_deny_list
 from .catalogue import Where, finding, where
 from .findings import Finding
+from .names import NameList
 from .workspace import Workspace
 
-NAMES_ENV = "DHR_NAMES_FILE"
 _DATA_SUFFIXES = {".csv", ".yml", ".yaml", ".md", ".txt", ".bib", ".qmd"}
 
 _MONTHS = (r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -32,7 +33,7 @@ _DIGIT_FIRST = re.compile(  # each alternative is written without its first char
     rf"\d(?:(?P<date>\d?(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?,?\s+\d{{4}}\b"
     r"|\d?[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b|\d{3}-\d{2}-\d{2}\b)"
     r"|(?P<nhs>\d{2}[ -]\d{3}[ -]\d{4}(?![\d-]))"
-    r"|(?P<phone>(?<=0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w))"
+    r"|(?P<phone>(?<=0)\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\w))"
     r"|(?P<ten>\d{9}(?!\d))"
     rf"|(?P<address>\d{{0,3}}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){{1,3}}{_STREET}\b))")
 _MONTH_FIRST_DATE = re.compile(rf"[^\w](?P<date>{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)")
@@ -41,7 +42,11 @@ _IDENTIFYING_CONTEXT = re.compile(
     r"\bdied\b|\bdeath\b|\bkilled\b|murder\w*|manslaughter|inquest|pleaded|plea\b",
     re.IGNORECASE)
 _BIRTH = re.compile(r"[^\w](?P<birth>dates?\s+of\s+birth|d\.o\.b\.?|dob)(?!\w)", re.IGNORECASE)
-_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_POSTCODE = re.compile(  # "LS1 4AP", "ls1 4ap" (not "m25 4th": an ordinal is no inward code)
+    r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|[a-z]{1,2}\d[a-z\d]?\s?\d(?!st|nd|rd|th)[a-z]{2}\b")
+_SPELT_EMAIL = re.compile(  # "jo.smith at gmail dot com", "jo [at] example [dot] co [dot] uk"
+    r"[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)*"
+    r"\s*[\[(]?\s*\bdot\b\s*[\])]?\s*(?:com|org|net|uk|info|me)\b", re.IGNORECASE)
 _INTERNATIONAL_PHONE = re.compile(r"\+44\s?\(?0?\)?\s?\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)")
 _EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 _EMAIL_LOCAL = re.compile(r"[\w.+-]+$")
@@ -56,6 +61,7 @@ class Hit:
     rule: str
     start: int
     end: int
+    variant: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
 
 
@@ -81,6 +87,9 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
                 continue
             yield Hit("DHR-A009", local.start(), match.end())
     lowered = text.lower()
+    if " dot " in lowered or "[dot]" in lowered or "(dot)" in lowered:
+        for match in _SPELT_EMAIL.finditer(text):
+            yield Hit("DHR-A009", match.start(), match.end(), "in-words")
     if "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
         for match in _BIRTH.finditer(" " + text):
             yield Hit("DHR-A004", match.start("birth") - 1, match.end("birth") - 1)
@@ -111,7 +120,7 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
         lo, hi = max(lo, start - 80), min(hi, end + 80)
         context = _IDENTIFYING_CONTEXT.search(text, lo, hi)
         if context:
-            yield Hit("DHR-A003", start, end, (("context", context.group(0)),))
+            yield Hit("DHR-A003", start, end, fields=(("context", context.group(0)),))
     for match in _POSTCODE.finditer(text):
         if at_word_start(match.start()):
             yield Hit("DHR-A006", match.start(), match.end())
@@ -120,48 +129,15 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
 def _phone_hit(match: re.Match) -> Hit:
     return Hit("DHR-A007", match.start(), match.end())
 
-
-class NameList:
-    """The private deny-list as one compiled pattern: full names, and each name part of 3+ letters."""
-
-    def __init__(self, names: Iterable[str]):
-        tokens: set[str] = set()
-        for name in names:
-            name = " ".join(name.split())
-            if not name:
-                continue
-            tokens.add(name.lower())
-            for word in name.split(" "):  # "Whitcombe-Hale" -> itself, "Whitcombe", "Hale"
-                for part in {word, *word.split("-")}:
-                    if len(re.sub(r"[^A-Za-z]", "", part)) >= 3:
-                        tokens.add(part.lower())
-        self.count = len(tokens)
-        if not tokens:
-            self.pattern = None
-            return
-        alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+")
-                                for t in sorted(tokens, key=len, reverse=True))
-        self.pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?:['’]s)?(?![\w])", re.IGNORECASE)
-
-    def finditer(self, text: str) -> Iterator[re.Match]:
-        return self.pattern.finditer(text) if self.pattern else iter(())
+def load_names(names: DenyList | Path | str | None) -> tuple[NameList, Path | None]:
+    """The deny-list compiled (empty when none is given); a file path is read here, a DenyList was read once."""
+    deny = names if isinstance(names, DenyList) else read_deny_list(names)
+    return _compiled(deny.entries), deny.path
 
 
-def names_path(names_file: Path | str | None) -> Path | None:
-    value = names_file or os.environ.get(NAMES_ENV)
-    return Path(value).expanduser() if value else None
-
-
-def load_names(names_file: Path | str | None) -> tuple[NameList, Path | None]:
-    """The deny-list (empty when none is given); a given file that is missing is bad input."""
-    path = names_path(names_file)
-    if path is None:
-        return NameList([]), None
-    if not path.is_file():
-        raise InputError(Problem(str(path), "the names file does not exist",
-                                 fix=f"pass --names with an existing file, or unset {NAMES_ENV}"))
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return NameList(line.split("#", 1)[0] for line in lines), path
+@functools.lru_cache(maxsize=4)
+def _compiled(entries: tuple[tuple[int, str], ...]) -> NameList:
+    return NameList(entries)
 
 
 def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
@@ -176,15 +152,17 @@ def name_findings(names: NameList, file: str, text: str, at: Where | None = None
     starts = [0, *(m.end() for m in re.finditer("\n", text))]
     found = []
     for match in names.finditer(text):
-        line, column = _line_col(starts, match.start())
-        found.append(finding("DHR-A001", file, line, column, at=at, length=len(match.group(0))))
+        line, column = _line_col(starts, match.start)
+        found.append(finding("DHR-A001", file, line, column, at=at, entry_line=match.entry_line,
+                             length=match.end - match.start))
     return found
 
 
 def identifier_findings(file: str, text: str, locate: Callable[[int], tuple[int, int]],
                         at: Where | None = None) -> list[Finding]:
     """Identifying details in ``text``; ``locate`` maps an offset to (line, column)."""
-    return [finding(hit.rule, file, *locate(hit.start), at=at, **dict(hit.fields)) for hit in scan_identifiers(text)]
+    return [finding(hit.rule, file, *locate(hit.start), variant=hit.variant, at=at, **dict(hit.fields))
+            for hit in scan_identifiers(text)]
 
 
 def segment_identifier_findings(file: str, segments: list, at: Where | None = None) -> list[Finding]:
@@ -197,7 +175,8 @@ def segment_identifier_findings(file: str, segments: list, at: Where | None = No
         place = locate(hit.start, hit.end)
         if place is not None:
             segment, offset = place
-            found.append(finding(hit.rule, file, *segment.locate(offset), at=at, **dict(hit.fields)))
+            found.append(finding(hit.rule, file, *segment.locate(offset), variant=hit.variant, at=at,
+                                 **dict(hit.fields)))
     return found
 
 
@@ -213,6 +192,26 @@ def _project_text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
                 yield ws.relpath(path), path.read_text(encoding="utf-8")
             except UnicodeDecodeError:
                 continue
+
+
+_NOT_PUBLISHED = {"node_modules", "__pycache__"}  # with hidden folders (.git, .venv, .dhr-cache) and the outputs
+
+
+def _file_names(ws: Workspace) -> Iterator[str]:
+    """Every file and folder name of the project that a build may publish (image files, chapter files…)."""
+    output = ws.project.output_dir.resolve()
+    for folder, dirs, files in os.walk(ws.root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in _NOT_PUBLISHED
+                         and (Path(folder) / d).resolve() != output)
+        for name in [*dirs, *sorted(files)]:
+            yield ws.relpath(Path(folder) / name)
+
+
+def _bibliographies(ws: Workspace) -> Iterator[tuple[str, str]]:
+    """The bibliography files (their keys are published as ids and data-cites attributes)."""
+    for path in ws.project.bibliography:
+        if path.is_file() and not path.resolve().is_relative_to((ws.root / "data").resolve()):
+            yield ws.relpath(path), path.read_text(encoding="utf-8", errors="replace")
 
 
 def _spreadsheet_cells(ws: Workspace) -> Iterator[tuple[str, int, str]]:
@@ -235,7 +234,7 @@ def _spreadsheet_cells(ws: Workspace) -> Iterator[tuple[str, int, str]]:
 
 
 def check_anonymity(ws: Workspace) -> list[Finding]:
-    names, path = load_names(ws.names_file)
+    names, path = load_names(ws.deny_list)
     found: list[Finding] = []
     if path is not None:
         try:
@@ -243,8 +242,13 @@ def check_anonymity(ws: Workspace) -> list[Finding]:
             found.append(finding("DHR-A002", ws.relpath(path), 1))
         except ValueError:
             pass
-        for file, text in _project_text_files(ws):
+        for file, text in [*_project_text_files(ws), *_bibliographies(ws)]:
             found += name_findings(names, file, text)
+        for rel in _file_names(ws):
+            hits = list(names.finditer(rel))
+            if hits:  # the path is shown with the name masked, so the message does not leak it
+                shown = "".join(c if not any(h.start < i < h.end for h in hits) else "*" for i, c in enumerate(rel))
+                found.append(finding("DHR-A001", shown, 1, variant="file-name", entry_line=hits[0].entry_line))
         for file, row, text in _spreadsheet_cells(ws):
             for item in name_findings(names, file, text):
                 item.line, item.column = row, 1

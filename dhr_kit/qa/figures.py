@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 
 from .anonymity import NameList, identifier_findings, name_findings
-from .catalogue import where
+from .catalogue import finding, where
 from .findings import Finding
 
 _TEXT_TAGS = {"text", "title", "desc"}  # <tspan> text is inside <text>
@@ -63,6 +63,27 @@ def _source_line(source: str, figure: Path, fallback: int) -> int:
     return fallback
 
 
+BITMAP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
+_GLYPH_USE = re.compile(r"<use\b[^>]*href=\"#[A-Za-z][\w.+]*-[0-9a-fA-F]{2,}\"")
+_EMBEDDED_BITMAP = re.compile(r"<image\b")
+
+
+def _draws_text_as_shapes(figure: Path) -> bool:
+    """An SVG whose glyphs are paths (matplotlib's ``svg.fonttype: path``) or that only wraps a bitmap."""
+    try:
+        svg = figure.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(_GLYPH_USE.search(svg) or _EMBEDDED_BITMAP.search(svg))
+
+
+def _shown(root: Path, figure: Path) -> str:
+    try:
+        return figure.relative_to(root).as_posix()
+    except ValueError:
+        return figure.name
+
+
 def figure_findings(root: Path, rel: str, markdown: str, names: NameList) -> list[Finding]:
     """Real names (the private list) and identifying details in the SVG figures chapter ``rel`` shows,
     reported against the chapter with the figure named (never the name itself)."""
@@ -70,19 +91,23 @@ def figure_findings(root: Path, rel: str, markdown: str, names: NameList) -> lis
     source = chapter.read_text(encoding="utf-8") if chapter.suffix in (".qmd", ".md") and chapter.is_file() else ""
     found: list[Finding] = []
     for target, md_line in dict.fromkeys(linked_images(markdown)):
-        if "://" in target or not target.lower().endswith(".svg"):
+        if "://" in target:
             continue
         figure = (chapter.parent / unquote(target)).resolve()
+        if figure.suffix.lower() != ".svg":
+            if figure.suffix.lower() in BITMAP_SUFFIXES and not figure.with_suffix(".svg").is_file():
+                found.append(finding("DHR-A010", rel, _source_line(source, figure, md_line),
+                                     figure=_shown(root, figure)))
+            continue
+        if _draws_text_as_shapes(figure):
+            found.append(finding("DHR-A010", rel, _source_line(source, figure, md_line), variant="text-as-shapes",
+                                 figure=_shown(root, figure)))
         texts = svg_text(figure)
         if not texts:
             continue
         text = "\n\n".join(texts)  # one label's words never make another's context
         line = _source_line(source, figure, md_line)
-        try:
-            shown = figure.relative_to(root).as_posix()
-        except ValueError:
-            shown = figure.name
-        at = where("figure", figure=shown)
+        at = where("figure", figure=_shown(root, figure))
         for item in name_findings(names, rel, text, at):
             item.line, item.column = line, 1
             found.append(item)

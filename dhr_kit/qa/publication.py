@@ -12,6 +12,7 @@ from .anonymity import NameList, identifier_findings, load_names, name_findings
 from .catalogue import Where, finding, where
 from .document import Document
 from .findings import Finding
+from .outputscan import MAX_OUTPUT_MB, docx_findings, html_attribute_findings, size_findings
 from .workspace import Workspace
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -168,8 +169,8 @@ def check_html(path: Path, file: str, names: NameList) -> list[Finding]:
     return found
 
 
-def check_output_files(root: Path, output_dir: Path, *, names_file: Path | str | None,
-                       shown_as: str | None = None) -> list[Finding]:
+def check_output_files(root: Path, output_dir: Path, *, names_file, shown_as: str | None = None,
+                       max_output_mb: float = MAX_OUTPUT_MB) -> list[Finding]:
     names, _ = load_names(names_file)
     found: list[Finding] = []
     output_dir = Path(output_dir)
@@ -189,4 +190,9 @@ def check_output_files(root: Path, output_dir: Path, *, names_file: Path | str |
         found += check_pdf(path, shown(path), names)
     for path in pages:
         found += check_html(path, shown(path), names)
+        found += html_attribute_findings(path, shown(path), names)
+        found += size_findings(path, shown(path), max_output_mb)
+    for path in sorted(output_dir.rglob("*.docx")):
+        found += docx_findings(path, shown(path), names)
+        found += size_findings(path, shown(path), max_output_mb)
     return found

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from ..config import BuildContext, as_context
+from ..denylist import DenyList
 from ..errors import InputError, Problem, relpath
-from ..loader import load_review
 from ..loading.csvio import read_table
 from ..model import Review
-from ..project import Project, load_project
+from ..project import Project
 from .config import severity_overrides
 from .document import Document, Section, load_document
 
@@ -34,7 +35,7 @@ class Workspace:
     review: Review
     documents: list[Document]
     publish: bool = False
-    names_file: Path | None = None
+    deny_list: DenyList = field(default_factory=DenyList)
     overrides: dict[str, str] = field(default_factory=dict)
 
     # Sections ----------------------------------------------------------------------------------
@@ -125,23 +126,23 @@ def chapter_problems(project: Project) -> list[Problem]:
     return problems
 
 
-def build_workspace(root: Path | str, *, publish: bool = False, names_file: Path | str | None = None) -> Workspace:
-    """Read the project; bad input (data, _quarto.yml, rule settings) raises InputError."""
-    root = Path(root).resolve()
-    project = load_project(root)
+def build_workspace(target: Path | str | BuildContext, *, publish: bool = False,
+                    names_file: Path | str | None = None) -> Workspace:
+    """Read the project (or take it from a resolved context); bad input (data, _quarto.yml, rule settings)
+    raises InputError, every problem at once."""
+    ctx = as_context(target, publish=publish, names_file=names_file)
     problems: list[Problem] = []
     try:
-        review = load_review(root)
+        review = ctx.review
     except InputError as exc:
         problems += exc.problems
-    problems += chapter_problems(project)
+    problems += chapter_problems(ctx.project)
     if problems:
         raise InputError(problems)
     documents = [load_document(ref.path, ref.rel, appendix=ref.appendix)
-                 for ref in project.chapters if ref.path.is_file()]
-    return Workspace(root, project, review, documents, publish=publish,
-                     names_file=Path(names_file) if names_file else None,
-                     overrides=severity_overrides(project.dhr))
+                 for ref in ctx.project.chapters if ref.path.is_file()]
+    return Workspace(ctx.root, ctx.project, review, documents, publish=ctx.publish, deny_list=ctx.deny_list,
+                     overrides=severity_overrides(ctx.project.dhr))
 
 
 # Data text ---------------------------------------------------------------------------------------

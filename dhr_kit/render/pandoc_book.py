@@ -23,6 +23,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..paths import templates_dir
 from ..tools.pandoc import run_pandoc
+from .activecontent import neutralise, publication_problems
 from .book import Book, BookChapter
 
 Node = dict[str, Any]
@@ -130,11 +131,23 @@ def parse_book(book: Book) -> PandocBook:
             main_count += 1
             number = str(main_count)
         chapters.append(Chapter(source, blocks, number))
+    _refuse_active_content(book, chapters)
     _make_ids_unique(chapters)
     pbook = PandocBook(book, api_version, chapters)
     pbook.cites = [n for ch in chapters for n in walk(ch.blocks) if n.get("t") == "Cite"]
     _check_images(pbook)
     return pbook
+
+
+def _refuse_active_content(book: Book, chapters: list[Chapter]) -> None:
+    """Comments removed, raw HTML made inert; in a publication build raw HTML is refused (see activecontent)."""
+    problems = []
+    for chapter in chapters:
+        found = neutralise(chapter.blocks, publish=book.publish)
+        if found and book.publish:
+            problems += publication_problems(found, book.root / chapter.source.rel, chapter.source.rel)
+    if problems:
+        raise InputError(problems)
 
 
 def _letters(n: int) -> str:
