@@ -57,8 +57,12 @@ def _pages(out: Path) -> list[str]:
 
 
 def _open(browser, url: str):
-    """A page that records every request; returns (page, requests)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    """A page that records every request; returns (page, requests). The test may inject axe-core although
+    the page's Content-Security-Policy forbids scripts (bypassed for the test's own script only: the
+    page's policy is tested on its own below)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.on("close", lambda _: context.close())
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(url, wait_until="load")
@@ -160,4 +164,17 @@ def test_the_report_font_is_loaded_from_the_site_itself(browser, site):
         return [...document.fonts].filter(f => f.family.includes('Open Sans') && f.status === 'loaded').length; }""")
     assert loaded >= 1
     assert any(u.startswith(f"{origin}/assets/fonts/OpenSans-") for u in requests), requests
+    page.close()
+
+
+def test_the_content_security_policy_blocks_scripts(browser, site):
+    """A script that got into a published page anyway (here injected after load) does not run."""
+    origin, _ = site
+    page = browser.new_page()
+    page.goto(f"{origin}/index.html", wait_until="load")
+    policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    assert "default-src 'none'" in policy and "script" not in policy
+    page.evaluate("""() => { const s = document.createElement('script');
+        s.textContent = 'document.title = "pwned"'; document.head.appendChild(s); }""")
+    assert page.title() != "pwned"
     page.close()

@@ -58,6 +58,9 @@ def test_sarif_output(faulty: Path, capsys) -> None:
     rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
     assert {"DHR-L001", "DHR-S001", "DHR-Q001"} <= rule_ids
     assert all(r["shortDescription"]["text"] for r in run["tool"]["driver"]["rules"])
+    s004 = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "DHR-S004")
+    assert s004["defaultConfiguration"]["level"] == "note"  # the draft severity, info
+    assert s004["properties"]["severity"] == {"draft": "info", "publish": "error"}
     assert len(run["results"]) == 2
     for result in run["results"]:
         assert result["ruleId"] in rule_ids and result["level"] in ("error", "warning", "note")

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from dhr_kit.qa.figures import figure_findings  # noqa: E402
 from dhr_kit.qa.names import NameList  # noqa: E402
+from dhr_kit.qa.run import finalize  # noqa: E402
 
 
 def _chart(path: Path, fonttype: str) -> None:
@@ -27,7 +28,8 @@ def _findings(root: Path, image: str, publish: bool):
     chapter.parent.mkdir(parents=True, exist_ok=True)
     markdown = f"# C\n\n![Contacts]({image}){{fig-alt=\"Bar chart\"}}\n"
     chapter.write_text(markdown, encoding="utf-8")
-    return figure_findings(root, "chapters/c.qmd", markdown, NameList(["Harriet Quenby"]), publish)
+    found = figure_findings(root, "chapters/c.qmd", markdown, NameList(["Harriet Quenby"]))
+    return finalize(found, documents=[], overrides={}, strict=False, publish=publish)  # severity from the catalogue
 
 
 def test_text_as_text_is_searched(tmp_path: Path) -> None:

@@ -10,11 +10,12 @@ import bisect
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..denylist import DenyList, read_deny_list
+from .catalogue import Where, finding, where
 from .findings import Finding
 from .names import NameList
 from .workspace import Workspace
@@ -55,11 +56,13 @@ _DIGIT = re.compile(r"\d")
 
 @dataclass(frozen=True)
 class Hit:
+    """An identifying detail at text[start:end]; ``fields`` fill the rule's catalogue templates."""
+
     rule: str
     start: int
     end: int
-    message: str
-    suggestion: str
+    variant: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 def _nhs_checksum_ok(digits: str) -> bool:
@@ -82,17 +85,14 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
             local = _EMAIL_LOCAL.search(text, max(0, match.start() - 64), match.start())
             if local is None or match.group(0).lower().rstrip(".").endswith(_PUBLIC_EMAIL_DOMAINS):
                 continue
-            yield Hit("DHR-A009", local.start(), match.end(), "looks like an e-mail address",
-                      "remove it, or give an organisation's public address")
+            yield Hit("DHR-A009", local.start(), match.end())
     lowered = text.lower()
     if " dot " in lowered or "[dot]" in lowered or "(dot)" in lowered:
         for match in _SPELT_EMAIL.finditer(text):
-            yield Hit("DHR-A009", match.start(), match.end(), "looks like an e-mail address written out in words",
-                      "remove it, or give an organisation's public address")
+            yield Hit("DHR-A009", match.start(), match.end(), "in-words")
     if "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
         for match in _BIRTH.finditer(" " + text):
-            yield Hit("DHR-A004", match.start("birth") - 1, match.end("birth") - 1, "a date of birth is mentioned",
-                      "give the person's age at the time instead")
+            yield Hit("DHR-A004", match.start("birth") - 1, match.end("birth") - 1)
     if not _DIGIT.search(text):
         return  # every other pattern has a digit
 
@@ -107,12 +107,11 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
         if kind == "date":
             dates.append(match.span())
         elif kind == "nhs" or (kind == "ten" and _nhs_checksum_ok(match.group(0))):
-            yield Hit("DHR-A008", match.start(), match.end(), "looks like an NHS number", "remove the NHS number")
+            yield Hit("DHR-A008", match.start(), match.end())
         elif kind == "phone" and 10 <= len(re.sub(r"\D", "", match.group(0))) <= 11:
             yield _phone_hit(match)
         elif kind == "address":
-            yield Hit("DHR-A005", match.start(), match.end(), "looks like a street address",
-                      "describe the place generally ('her flat', 'a street near her home')")
+            yield Hit("DHR-A005", match.start(), match.end())
     if "+44" in text:
         for match in _INTERNATIONAL_PHONE.finditer(text):
             yield _phone_hit(match)
@@ -121,17 +120,14 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
         lo, hi = max(lo, start - 80), min(hi, end + 80)
         context = _IDENTIFYING_CONTEXT.search(text, lo, hi)
         if context:
-            yield Hit("DHR-A003", start, end,
-                      f"an exact date near '{context.group(0)}' could identify the people involved",
-                      "give the month and year only, or 'later in 2024'; never the day of death, trial or sentencing")
+            yield Hit("DHR-A003", start, end, fields=(("context", context.group(0)),))
     for match in _POSTCODE.finditer(text):
         if at_word_start(match.start()):
-            yield Hit("DHR-A006", match.start(), match.end(), "looks like a UK postcode", "remove the postcode")
+            yield Hit("DHR-A006", match.start(), match.end())
 
 
 def _phone_hit(match: re.Match) -> Hit:
-    return Hit("DHR-A007", match.start(), match.end(), "looks like a telephone number",
-               "remove it (an organisation's public helpline may be suppressed with a reason)")
+    return Hit("DHR-A007", match.start(), match.end())
 
 def load_names(names: DenyList | Path | str | None) -> tuple[NameList, Path | None]:
     """The deny-list compiled (empty when none is given); a file path is read here, a DenyList was read once."""
@@ -149,7 +145,7 @@ def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
     return index + 1, offset - starts[index] + 1
 
 
-def name_findings(names: NameList, file: str, text: str) -> list[Finding]:
+def name_findings(names: NameList, file: str, text: str, at: Where | None = None) -> list[Finding]:
     """Every deny-listed name in ``text`` (a whole file), located; the name itself is not echoed."""
     if names.pattern is None:
         return []
@@ -157,20 +153,19 @@ def name_findings(names: NameList, file: str, text: str) -> list[Finding]:
     found = []
     for match in names.finditer(text):
         line, column = _line_col(starts, match.start)
-        found.append(Finding("DHR-A001", "error", file, line, column,
-                             f"a real name from the private names list (its line {match.entry_line}, "
-                             f"{match.end - match.start} characters)",
-                             "use the pseudonym, or the person's role"))
+        found.append(finding("DHR-A001", file, line, column, at=at, entry_line=match.entry_line,
+                             length=match.end - match.start))
     return found
 
 
-def identifier_findings(file: str, text: str, locate, publish: bool, where: str = "") -> list[Finding]:
-    severity = "error" if publish else "warning"
-    return [Finding(hit.rule, severity, file, *locate(hit.start), hit.message + where, hit.suggestion)
+def identifier_findings(file: str, text: str, locate: Callable[[int], tuple[int, int]],
+                        at: Where | None = None) -> list[Finding]:
+    """Identifying details in ``text``; ``locate`` maps an offset to (line, column)."""
+    return [finding(hit.rule, file, *locate(hit.start), variant=hit.variant, at=at, **dict(hit.fields))
             for hit in scan_identifiers(text)]
 
 
-def segment_identifier_findings(file: str, segments: list, publish: bool, where: str = "") -> list[Finding]:
+def segment_identifier_findings(file: str, segments: list, at: Where | None = None) -> list[Finding]:
     """Identifying details in a document's segments, scanned in one pass over their joined text."""
     from .document import joined
 
@@ -180,8 +175,8 @@ def segment_identifier_findings(file: str, segments: list, publish: bool, where:
         place = locate(hit.start, hit.end)
         if place is not None:
             segment, offset = place
-            found.append(Finding(hit.rule, "error" if publish else "warning", file, *segment.locate(offset),
-                                 hit.message + where, hit.suggestion))
+            found.append(finding(hit.rule, file, *segment.locate(offset), variant=hit.variant, at=at,
+                                 **dict(hit.fields)))
     return found
 
 
@@ -244,9 +239,7 @@ def check_anonymity(ws: Workspace) -> list[Finding]:
     if path is not None:
         try:
             path.resolve().relative_to(ws.root)
-            found.append(Finding("DHR-A002", "error", ws.relpath(path), 1, 1,
-                                 "the private names file is inside the project, where it may be committed or shared",
-                                 "move it outside the project folder and pass it with --names or $DHR_NAMES_FILE"))
+            found.append(finding("DHR-A002", ws.relpath(path), 1))
         except ValueError:
             pass
         for file, text in [*_project_text_files(ws), *_bibliographies(ws)]:
@@ -255,17 +248,14 @@ def check_anonymity(ws: Workspace) -> list[Finding]:
             hits = list(names.finditer(rel))
             if hits:  # the path is shown with the name masked, so the message does not leak it
                 shown = "".join(c if not any(h.start < i < h.end for h in hits) else "*" for i, c in enumerate(rel))
-                found.append(Finding("DHR-A001", "error", shown, 1, 1,
-                                     f"the file name holds a real name from the private names list "
-                                     f"(its line {hits[0].entry_line})",
-                                     "rename the file (use the pseudonym or a neutral name)"))
+                found.append(finding("DHR-A001", shown, 1, variant="file-name", entry_line=hits[0].entry_line))
         for file, row, text in _spreadsheet_cells(ws):
-            for finding in name_findings(names, file, text):
-                finding.line, finding.column = row, 1
-                found.append(finding)
+            for item in name_findings(names, file, text):
+                item.line, item.column = row, 1
+                found.append(item)
     for doc in ws.documents:
-        found += segment_identifier_findings(doc.file, doc.segments, ws.publish)
+        found += segment_identifier_findings(doc.file, doc.segments)
     for item in ws.data_texts:
-        found += identifier_findings(item.file, item.text, lambda offset, line=item.line: (line, 1), ws.publish,
-                                     f" in {item.label}")
+        found += identifier_findings(item.file, item.text, lambda offset, line=item.line: (line, 1),
+                                     where("data", label=item.label))
     return found

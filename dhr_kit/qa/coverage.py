@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..model import Recommendation
-from .catalogue import load_rule_data
+from .catalogue import finding, load_rule_data
 from .findings import Finding
 from .structure import is_trivial, layout
 from .workspace import Workspace
@@ -107,33 +107,20 @@ def check_topics(ws: Workspace) -> list[Finding]:
             police_recs = [r for r in recs if types.get(r.agency) == "police" and addresses(r, topic)]
             if police_events and not police_recs:
                 event = police_events[0]
-                found.append(Finding("DHR-C003", "error", event.file, event.line, 1,
-                                     f"{label} arose in police contact ({len(police_events)} event(s)) but no police "
-                                     "recommendation addresses it",
-                                     f"add a recommendation for the police with topics '{topic}', or state why none "
-                                     f"is needed under practice_topics: {topic}: in review.yml"))
+                found.append(finding("DHR-C003", event.file, event.line, label=label, events=len(police_events),
+                                     topic=topic))
                 continue
         if topic == "gp-requests":
             gp_recs = [r for r in recs if addresses(r, topic)]
             if not gp_recs:
-                found.append(Finding("DHR-C004", "error", raised[0], raised[1], 1,
-                                     "another agency asked primary care to act, but no recommendation addresses "
-                                     "how GP practices act on other agencies' requests",
-                                     "add a recommendation with topics 'gp-requests': robust processes to action "
-                                     "requests promptly, and to tell the referring agency when one cannot be met"))
+                found.append(finding("DHR-C004", raised[0], raised[1]))
             elif not any(t.acknowledgement.search(r.text) for r in gp_recs):
                 rec = gp_recs[0]
-                found.append(Finding("DHR-C007", "warning", "data/recommendations.csv",
-                                     ws.csv_line("recommendations.csv", "id", rec.id), 1,
-                                     f"{rec.id} does not cover telling the referring agency when a requested action "
-                                     "cannot be met",
-                                     "include acknowledgement to referring agencies when an action cannot be completed"))
+                found.append(finding("DHR-C007", "data/recommendations.csv",
+                                     ws.csv_line("recommendations.csv", "id", rec.id), recommendation=rec.id))
             continue
         if not any(addresses(r, topic) for r in recs):
-            found.append(Finding("DHR-C002", "warning", raised[0], raised[1], 1,
-                                 f"{label} is raised in the review but no recommendation addresses it",
-                                 f"add a recommendation with topics '{topic}', or state why none is needed under "
-                                 f"practice_topics: {topic}: in review.yml"))
+            found.append(finding("DHR-C002", raised[0], raised[1], label=label, topic=topic))
     return found
 
 
@@ -142,10 +129,8 @@ def check_agencies(ws: Workspace) -> list[Finding]:
     with_recs = {r.agency for r in ws.review.recommendations}
     for agency in ws.review.metadata.agencies:
         if agency.involved and agency.id not in with_recs and is_trivial(agency.no_recommendation_reason, 5):
-            found.append(Finding("DHR-C001", "warning", "data/review.yml",
-                                 ws.yaml_line("review.yml", ("agencies", agency.id)), 1,
-                                 f"{agency.name} was involved but has no recommendation and no stated reason",
-                                 f"add a recommendation for '{agency.id}', or no_recommendation_reason: in review.yml"))
+            found.append(finding("DHR-C001", "data/review.yml", ws.yaml_line("review.yml", ("agencies", agency.id)),
+                                 agency=agency.name, agency_id=agency.id))
     return found
 
 
@@ -154,22 +139,18 @@ def check_action_plan(ws: Workspace) -> list[Finding]:
     for rec in ws.review.recommendations:
         actions = ws.review.actions_for(rec.id)
         if not actions:
-            found.append(Finding("DHR-C005", "error", "data/recommendations.csv",
-                                 ws.csv_line("recommendations.csv", "id", rec.id), 1,
-                                 f"{rec.id} has no row in the action plan",
-                                 "add a row to data/action_plan.csv: action, lead, milestones, target date, status"))
+            found.append(finding("DHR-C005", "data/recommendations.csv",
+                                 ws.csv_line("recommendations.csv", "id", rec.id), recommendation=rec.id))
             continue
         line = ws.csv_line("action_plan.csv", "recommendation", rec.id)
         for action in actions:
             missing = [name for name in ("action", "lead", "milestones") if is_trivial(getattr(action, name), 1)]
             if missing:
-                found.append(Finding("DHR-C006", "error", "data/action_plan.csv", line, 1,
-                                     f"the action-plan row for {rec.id} has no {', '.join(missing)}",
-                                     "fill in action, lead, milestones, target date and status"))
+                found.append(finding("DHR-C006", "data/action_plan.csv", line, recommendation=rec.id,
+                                     missing=", ".join(missing)))
             if action.status in ("in progress", "completed") and not action.updates:
-                found.append(Finding("DHR-C008", "info", "data/action_plan.csv", line, 1,
-                                     f"the action for {rec.id} is {action.status} but has no dated implementation update",
-                                     "add a row to data/action_updates.csv: recommendation, date, update"))
+                found.append(finding("DHR-C008", "data/action_plan.csv", line, recommendation=rec.id,
+                                     status=action.status))
     return found
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from .catalogue import load_rule_data
+from .catalogue import finding, load_rule_data
 from .document import Segment
 from .fastscan import DispatchScanner
 from .findings import Finding
@@ -43,9 +43,9 @@ def bibliography_keys(paths: Iterable[Path]) -> set[str]:
     return keys
 
 
-def claim_findings(file: str, segments: Iterable[Segment], publish: bool = False) -> list[Finding]:
-    """Research claims without a citation: a warning while drafting, an error when publishing (the QA
-    Panel returns reports for unsupported claims); suppress a false positive inline, with a reason."""
+def claim_findings(file: str, segments: Iterable[Segment]) -> list[Finding]:
+    """Research claims without a citation (the QA Panel returns reports for unsupported claims);
+    suppress a false positive inline, with a reason."""
     found = []
     scanner = claims_scanner()
     for segment in segments:
@@ -53,10 +53,7 @@ def claim_findings(file: str, segments: Iterable[Segment], publish: bool = False
             continue
         for _, start, end in scanner.finditer(segment.text):
             line, column = segment.locate(start)
-            found.append(Finding("DHR-E001", "error" if publish else "warning", file, line, column,
-                                 f"the claim \"{' '.join(segment.text[start:end].split())}\" has no citation",
-                                 "cite the research in the same paragraph, e.g. [@key], with the source in the "
-                                 "bibliography"))
+            found.append(finding("DHR-E001", file, line, column, claim=" ".join(segment.text[start:end].split())))
     return found
 
 
@@ -64,15 +61,12 @@ def check_evidence(ws: Workspace) -> list[Finding]:
     found: list[Finding] = []
     keys = bibliography_keys(ws.project.bibliography)
     for doc in ws.documents:
-        found += claim_findings(doc.file, [s for s in doc.segments if s.kind == "prose"], ws.publish)
+        found += claim_findings(doc.file, [s for s in doc.segments if s.kind == "prose"])
         for segment in doc.segments:
             if segment.kind == "quote":
                 continue
             for offset, key in citations(segment.text):
                 if key not in keys:
                     line, column = segment.locate(offset)
-                    found.append(Finding("DHR-E002", "error", doc.file, line, column,
-                                         f"the citation @{key} is not in the bibliography",
-                                         "add the entry to the .bib file named under bibliography: in _quarto.yml, "
-                                         "or correct the key"))
+                    found.append(finding("DHR-E002", doc.file, line, column, key=key))
     return found

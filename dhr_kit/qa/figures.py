@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
 from .anonymity import NameList, identifier_findings, name_findings
+from .catalogue import finding, where
 from .findings import Finding
 
 _TEXT_TAGS = {"text", "title", "desc"}  # <tspan> text is inside <text>
@@ -77,15 +77,14 @@ def _draws_text_as_shapes(figure: Path) -> bool:
     return bool(_GLYPH_USE.search(svg) or _EMBEDDED_BITMAP.search(svg))
 
 
-def _unreadable(rel: str, line: int, root: Path, figure: Path, publish: bool, what: str, fix: str) -> Finding:
+def _shown(root: Path, figure: Path) -> str:
     try:
-        shown = figure.relative_to(root).as_posix()
+        return figure.relative_to(root).as_posix()
     except ValueError:
-        shown = figure.name
-    return Finding("DHR-A010", "error" if publish else "warning", rel, line, 1, f"the figure {shown} {what}", fix)
+        return figure.name
 
 
-def figure_findings(root: Path, rel: str, markdown: str, names: NameList, publish: bool) -> list[Finding]:
+def figure_findings(root: Path, rel: str, markdown: str, names: NameList) -> list[Finding]:
     """Real names (the private list) and identifying details in the SVG figures chapter ``rel`` shows,
     reported against the chapter with the figure named (never the name itself)."""
     chapter = root / rel
@@ -97,28 +96,20 @@ def figure_findings(root: Path, rel: str, markdown: str, names: NameList, publis
         figure = (chapter.parent / unquote(target)).resolve()
         if figure.suffix.lower() != ".svg":
             if figure.suffix.lower() in BITMAP_SUFFIXES and not figure.with_suffix(".svg").is_file():
-                found.append(_unreadable(rel, _source_line(source, figure, md_line), root, figure, publish,
-                                         "is a bitmap image, whose text cannot be searched for names",
-                                         "give an SVG version of it with the same name (text kept as text), or, "
-                                         "for a photograph, check it by hand and suppress with the reason"))
+                found.append(finding("DHR-A010", rel, _source_line(source, figure, md_line),
+                                     figure=_shown(root, figure)))
             continue
         if _draws_text_as_shapes(figure):
-            found.append(_unreadable(rel, _source_line(source, figure, md_line), root, figure, publish,
-                                     "draws its text as shapes, which cannot be searched for names",
-                                     "keep chart text as text: remove `svg.fonttype: path` from matplotlibrc "
-                                     "or the chapter's code"))
+            found.append(finding("DHR-A010", rel, _source_line(source, figure, md_line), variant="text-as-shapes",
+                                 figure=_shown(root, figure)))
         texts = svg_text(figure)
         if not texts:
             continue
         text = "\n\n".join(texts)  # one label's words never make another's context
         line = _source_line(source, figure, md_line)
-        try:
-            shown = figure.relative_to(root).as_posix()
-        except ValueError:
-            shown = figure.name
-        where = f" in the figure {shown}"
-        found += [replace(f, line=line, column=1, message=f.message + where,
-                          suggestion=f.suggestion + " in the data or code the chart is drawn from")
-                  for f in name_findings(names, rel, text)]
-        found += identifier_findings(rel, text, lambda offset: (line, 1), publish, where)
+        at = where("figure", figure=_shown(root, figure))
+        for item in name_findings(names, rel, text, at):
+            item.line, item.column = line, 1
+            found.append(item)
+        found += identifier_findings(rel, text, lambda offset: (line, 1), at)
     return found

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from .catalogue import load_rule_data
+from .catalogue import Where, finding, load_rule_data, where
 from .document import Document, Segment, joined
 from .fastscan import DispatchScanner
 from .findings import Finding
@@ -20,11 +20,10 @@ from .workspace import DataText, Workspace
 
 @dataclass(frozen=True)
 class LanguageRule:
+    """A language rule's patterns (severity and wording are the catalogue's, by id)."""
+
     id: str
-    family: str
-    severity: str
-    message: str
-    suggestion: str
+    category: str
     source: str
     exceptions: re.Pattern | None
 
@@ -81,9 +80,8 @@ class Linter:
             exceptions = [expand(e) for e in entry.get("exceptions") or []]
             exception_re = re.compile("|".join(_bounded(p) for p in exceptions), re.IGNORECASE) \
                 if exceptions else None
-            rule = LanguageRule(entry["id"], entry.get("family", ""), entry["severity"], entry["message"],
-                                entry["suggestion"], sources.get(entry.get("source", ""), entry.get("source", "")),
-                                exception_re)
+            rule = LanguageRule(entry["id"], entry.get("category", ""),
+                                sources.get(entry.get("source", ""), entry.get("source", "")), exception_re)
             self.rules[rule.id] = rule
             groups.append((rule.id, [_flexible_spaces(expand(p)) for p in entry["patterns"]]))
         self.scanner = DispatchScanner(groups)
@@ -107,14 +105,11 @@ def linter() -> Linter:
     return Linter(data["rules"], data.get("sources") or {}, data.get("macros") or {})
 
 
-def _finding(rule: LanguageRule, file: str, line: int, column: int, matched: str, where: str = "") -> Finding:
-    phrase = " ".join(matched.split())
-    return Finding(rule.id, rule.severity, file, line, column, f"{rule.message}: \"{phrase}\"{where}",
-                   f"use {rule.suggestion}" if not rule.suggestion.startswith(("use", "describe", "say", "name"))
-                   else rule.suggestion)
+def _finding(rule: LanguageRule, file: str, line: int, column: int, matched: str, at: Where | None = None) -> Finding:
+    return finding(rule.id, file, line, column, at=at, match=" ".join(matched.split()))
 
 
-def lint_segments(file: str, segments: Iterable[Segment], where: str = "") -> list[Finding]:
+def lint_segments(file: str, segments: Iterable[Segment], at: Where | None = None) -> list[Finding]:
     found = []
     text, locate = joined(list(segments))
     for rule, start, end in linter().scan(text):
@@ -122,7 +117,7 @@ def lint_segments(file: str, segments: Iterable[Segment], where: str = "") -> li
         if place is not None:
             segment, offset = place
             line, column = segment.locate(offset)
-            found.append(_finding(rule, file, line, column, text[start:end], where))
+            found.append(_finding(rule, file, line, column, text[start:end], at))
     return found
 
 
@@ -133,14 +128,12 @@ def lint_data(texts: Iterable[DataText]) -> list[Finding]:
         if item.quote:
             continue
         for rule, start, end in lint.scan(item.text):
-            found.append(_finding(rule, item.file, item.line, 1, item.text[start:end], f" in {item.label}"))
+            found.append(_finding(rule, item.file, item.line, 1, item.text[start:end], where("data", label=item.label)))
     return found
 
 
 def suppression_findings(doc: Document) -> list[Finding]:
-    return [Finding("DHR-L000", "error", doc.file, s.line, s.column,
-                    f"suppression of {', '.join(s.rules)} has no reason",
-                    f"write why, e.g. <!-- dhr-disable {s.rules[0]}: quoting the IMR's own wording -->")
+    return [finding("DHR-L000", doc.file, s.line, s.column, rules=", ".join(s.rules), first=s.rules[0])
             for s in doc.suppressions if not s.reason]
 
 

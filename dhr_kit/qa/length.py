@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import InputError
-from .catalogue import load_rule_data
+from .catalogue import finding, load_rule_data
 from .document import CodeCell, Document
 from .findings import Finding
 from .workspace import Workspace
@@ -32,9 +32,9 @@ def threshold(name: str) -> int:
     return int(_rules()["thresholds"][name])
 
 
-def _finding(rule: str, file: str, line: int, message: str, severity: str | None = None) -> Finding:
-    entry = _rules()["rules"][rule]
-    return Finding(rule, severity or entry["severity"], file, line, 1, message, entry["suggestion"])
+def _finding(rule: str, file: str, line: int, detail: str, column: int = 1) -> Finding:
+    """Worded by the catalogue (rules/length.yml); the run resolves draft/publish severity."""
+    return finding(rule, file, line, column, detail=detail)
 
 
 # ---- helper calls with their keyword arguments --------------------------------------------------
@@ -146,9 +146,8 @@ def iso_date_findings(doc: Document, where: str = "") -> list[Finding]:
             continue
         for match in ISO_DATE.finditer(segment.text):
             line, column = segment.locate(match.start())
-            finding = _finding("DHR-R005", doc.file, line, f"the date {match.group(0)!r} is in ISO form{where}")
-            finding.column = column
-            found.append(finding)
+            found.append(_finding("DHR-R005", doc.file, line, f"the date {match.group(0)!r} is in ISO form{where}",
+                                  column))
     return found
 
 
@@ -159,9 +158,8 @@ def qa_letter_last_findings(ws: Workspace) -> list[Finding]:
     if not letters or letters[-1] == len(appendices) - 1:
         return []
     letter = appendices[letters[-1]]
-    severity = "error" if ws.publish else None
     return [_finding("DHR-R006", "_quarto.yml", _config_line(ws, letter.file),
-                     f"the QA Panel letter ({letter.file}) is followed by {appendices[-1].file}", severity)]
+                     f"the QA Panel letter ({letter.file}) is followed by {appendices[-1].file}")]
 
 
 def _config_line(ws: Workspace, rel: str) -> int:

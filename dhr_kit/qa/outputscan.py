@@ -9,6 +9,7 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .catalogue import finding
 from .findings import Finding
 from .names import NameList
 
@@ -39,10 +40,8 @@ def html_attribute_findings(path: Path, file: str, names: NameList) -> list[Find
     found = []
     for line, key, value in parser.values:
         for match in names.finditer(value):
-            found.append(Finding("DHR-A001", "error", file, line, 1,
-                                 f"a real name from the private names list (its line {match.entry_line}) "
-                                 f"in the page's {key}= attribute",
-                                 "rename what carries it (a citation key, an image file, a label)"))
+            found.append(finding("DHR-A001", file, line, variant="html-attribute", entry_line=match.entry_line,
+                                 attribute=key))
             break
     return found
 
@@ -72,10 +71,8 @@ def docx_findings(path: Path, file: str, names: NameList) -> list[Finding]:
     for part, text in docx_texts(path) if names else []:
         match = next(names.finditer(text), None)
         if match is not None:
-            where = "the document properties" if part.startswith("docProps/") else "the text"
-            found.append(Finding("DHR-A001", "error", file, 1, 1,
-                                 f"a real name from the private names list (its line {match.entry_line}) in {where} "
-                                 f"of the Word copy ({part})", "use the pseudonym, or the person's role"))
+            variant = "word-properties" if part.startswith("docProps/") else "word-text"
+            found.append(finding("DHR-A001", file, 1, variant=variant, entry_line=match.entry_line, part=part))
     return found
 
 
@@ -84,7 +81,4 @@ def size_findings(path: Path, file: str, limit_mb: float = MAX_OUTPUT_MB) -> lis
     size = path.stat().st_size
     if size <= limit_mb * 1024 * 1024:
         return []
-    return [Finding("DHR-P009", "error", file, 1, 1,
-                    f"the file is {size / 1024 / 1024:.1f} MB, over the {limit_mb:g} MB limit for a published output",
-                    "look for a cell that prints a large table or text, or an image at print resolution; "
-                    "raise `dhr: max-output-mb:` in _quarto.yml only if the size is intended")]
+    return [finding("DHR-P009", file, 1, megabytes=size / 1024 / 1024, limit_mb=limit_mb)]

@@ -49,7 +49,8 @@ def to_sarif(result: CheckResult) -> str:
         "informationUri": "https://github.com/dhr-kit/dhr-kit",
         "rules": [{"id": r, "shortDescription": {"text": rules[r].description},
                    "defaultConfiguration": {"level": _SARIF_LEVEL[rules[r].severity]},
-                   "properties": {"family": rules[r].family}} for r in ids],
+                   "properties": {"family": rules[r].family,
+                                  "severity": {"draft": rules[r].draft, "publish": rules[r].publish}}} for r in ids],
     }
     results = []
     for f in result.findings:

@@ -11,7 +11,7 @@ from ..errors import BuildError, InputError
 from ..project import load_project
 from ..settings import DhrSettings
 from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
-from .catalogue import catalogue
+from .catalogue import catalogue, finding, resolve_severity, where
 from .config import severity_overrides
 from .coverage import check_coverage
 from .document import Document, parse_document
@@ -32,22 +32,21 @@ FAMILIES: list[Callable[[Workspace], list[Finding]]] = [
 
 
 def finalize(findings: list[Finding], *, documents: list[Document], overrides: dict[str, str],
-             strict: bool) -> list[Finding]:
-    """Apply inline suppressions, project overrides and --strict; sort and drop duplicates."""
+             strict: bool, publish: bool = False) -> list[Finding]:
+    """Apply inline suppressions; set each severity from the catalogue (draft or publish), the project's
+    overrides and --strict; sort and drop duplicates."""
     by_file = {d.file: d for d in documents}
     kept: dict[tuple, Finding] = {}
-    for finding in findings:
-        doc = by_file.get(finding.file)
-        if doc is not None and finding.rule != "DHR-L000" and doc.suppressed(finding.rule, finding.line):
+    for item in findings:
+        doc = by_file.get(item.file)
+        if doc is not None and item.rule != "DHR-L000" and doc.suppressed(item.rule, item.line):
             continue
-        override = overrides.get(finding.rule)
+        override = overrides.get(item.rule)
         if override == "off":
             continue
-        if override:
-            finding.severity = override
-        if strict and finding.severity == "warning":
-            finding.severity = "error"
-        kept.setdefault((finding.rule, finding.file, finding.line, finding.column, finding.message), finding)
+        item.severity = resolve_severity(item.rule, publish=publish, override=override, strict=strict,
+                                         current=item.severity)
+        kept.setdefault((item.rule, item.file, item.line, item.column, item.message), item)
     return sorted(kept.values(), key=lambda f: (f.file, f.line, f.column, SEVERITY_ORDER[f.severity], f.rule))
 
 
@@ -61,7 +60,8 @@ def check(target: Path | str | BuildContext, *, publish: bool = False, strict: b
     findings: list[Finding] = []
     for family in FAMILIES:
         findings += family(ws)
-    findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=ctx.strict)
+    findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=ctx.strict,
+                        publish=ctx.publish)
     return CheckResult(findings, files=ws.files, rules=len(catalogue()))
 
 
@@ -85,23 +85,22 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
         documents.append(doc)
         generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
                                                     for line in doc.lines[s.line - 1:s.end_line])]
-        where = " (in generated output)"
-        findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], where)
+        generated_at = where("generated")
+        findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], generated_at)
         generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
-        findings += [f for f in iso_date_findings(doc, where) if f.line in generated_lines]
+        findings += [f for f in iso_date_findings(doc, " (in generated output)") if f.line in generated_lines]
         for segment in generated:
-            findings += identifier_findings(rel, segment.text, segment.locate, publish, where)
-        findings += [f for f in placeholder_findings(doc, publish) if f.line in
+            findings += identifier_findings(rel, segment.text, segment.locate, generated_at)
+        findings += [f for f in placeholder_findings(doc) if f.line in
                      {n for s in generated for n in range(s.line, s.end_line + 1)}]
         text = "\n".join(doc.lines)
         findings += name_findings(names, rel, text)
-        findings += figure_findings(root, rel, markdown, names, publish)
+        findings += figure_findings(root, rel, markdown, names)
         for match in TRACEBACK.finditer(text):
             if match.group(0).startswith("Traceback"):
-                findings.append(Finding("DHR-P006", "error", rel, text.count("\n", 0, match.start()) + 1, 1,
-                                        "a Python traceback is in the executed chapter",
-                                        "fix the failing cell"))
-    findings = finalize(findings, documents=[], overrides=overrides, strict=ctx.strict)
+                findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
+                                        variant="executed-chapter"))
+    findings = finalize(findings, documents=[], overrides=overrides, strict=ctx.strict, publish=publish)
     return CheckResult(findings, files=len(chapters), rules=len(catalogue()))
 
 
@@ -126,12 +125,12 @@ def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, 
             overrides, limit = severity_overrides(project.dhr), project.settings.max_output_mb
         except InputError:  # outputs can be checked without a valid project (e.g. a copied _book folder)
             overrides = {}
-    findings = check_output_files(root, Path(output_dir), publish=publish, names_file=deny, shown_as=shown_as,
+    findings = check_output_files(root, Path(output_dir), names_file=deny, shown_as=shown_as,
                                   max_output_mb=limit)
     for pdf in sorted(Path(output_dir).glob("*.pdf")):
         if pdf.name != "executive-summary.pdf":
             findings += pdf_length_findings(pdf, f"{shown_as or Path(output_dir).name}/{pdf.name}")
-    findings = finalize(findings, documents=[], overrides=overrides, strict=strict)
+    findings = finalize(findings, documents=[], overrides=overrides, strict=strict, publish=publish)
     return CheckResult(findings, files=len({f.file for f in findings}), rules=len(catalogue()))
 
 

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from .catalogue import load_rule_data
+from .catalogue import finding, load_rule_data
 from .document import Document, Section, normalise_heading
 from .findings import Finding
 from .workspace import Workspace
@@ -64,11 +64,10 @@ def check_sections(ws: Workspace) -> list[Finding]:
         if ws.find_sections(spec["synonyms"]):
             continue
         helper = next((h for h in spec.get("helpers", []) if h in calls), None)
-        message = f"no '{spec['title']}' section"
-        if helper:
-            message += f" (a cell calls {helper}() at {calls[helper][0]}:{calls[helper][1]}, but no heading names the section)"
-        found.append(Finding("DHR-S001", "error", "_quarto.yml", chapters_line, 1, message,
-                             f"add a heading '## {spec['title']}' (or one of: {', '.join(spec['synonyms'][:4])})"))
+        found.append(finding("DHR-S001", "_quarto.yml", chapters_line,
+                             variant="helper-without-heading" if helper else None, title=spec["title"],
+                             synonyms=", ".join(spec["synonyms"][:4]), helper=helper,
+                             called_at=f"{calls[helper][0]}:{calls[helper][1]}" if helper else ""))
     return found
 
 
@@ -76,14 +75,11 @@ def check_preface(ws: Workspace) -> list[Finding]:
     spec = next(s for s in layout()["sections"] if s["id"] == "preface")
     matches = ws.find_sections(spec["synonyms"])
     if not matches:
-        return [Finding("DHR-S007", "error", "_quarto.yml", ws.config_line("chapters"), 1,
-                        "the report has no preface",
-                        "add a '# Preface' chapter with a cell calling preface() (purpose, condolences, the family's tribute)")]
+        return [finding("DHR-S007", "_quarto.yml", ws.config_line("chapters"))]
     if any(_has_content(doc, section, spec["helpers"]) for doc, section in matches):
         return []
     doc, section = matches[0]
-    return [Finding("DHR-S007", "error", doc.file, section.line, 1, "the preface is empty",
-                    "call preface() in a cell under the heading, or write the preface (at least a paragraph)")]
+    return [finding("DHR-S007", doc.file, section.line, variant="empty")]
 
 
 def check_annexes(ws: Workspace) -> list[Finding]:
@@ -94,9 +90,7 @@ def check_annexes(ws: Workspace) -> list[Finding]:
     # executive summary
     summary = annexes["executive-summary"]
     if ws.project.executive_summary is None and not ws.find_sections(summary["synonyms"]):
-        found.append(Finding("DHR-S002", "error", "_quarto.yml", ws.config_line("chapters"), 1,
-                             "no executive summary",
-                             "add chapters/executive-summary.qmd and name it under dhr: executive-summary:"))
+        found.append(finding("DHR-S002", "_quarto.yml", ws.config_line("chapters")))
 
     def annexed(spec: dict) -> tuple[Document, Section | None] | None:
         for doc in ws.documents:
@@ -111,24 +105,14 @@ def check_annexes(ws: Workspace) -> list[Finding]:
 
     plan = annexed(annexes["action-plan"])
     if plan is None:
-        found.append(Finding("DHR-S003", "error", "_quarto.yml", chapters_line, 1,
-                             "the action plan is not annexed to the report",
-                             "add an appendix chapter '# Action plan' calling action_plan() (under book: appendices:)"))
+        found.append(finding("DHR-S003", "_quarto.yml", chapters_line))
     else:
         doc = plan[0]
         live = any(re.search(r"live\s+document", s.text, re.IGNORECASE) for s in doc.segments)
         if not live and not any(c.name in annexes["action-plan"]["helpers"] for c in doc.calls):
-            found.append(Finding("DHR-S017", "warning", doc.file, plan[1].line if plan[1] else 1, 1,
-                                 "the action plan annex does not say that the plan is a live document",
-                                 "state that the action plan is a live document, subject to change as outcomes "
-                                 "are delivered, and include the dated implementation updates (action_plan() does both)"))
+            found.append(finding("DHR-S017", doc.file, plan[1].line if plan[1] else 1))
     if annexed(annexes["qa-letter"]) is None:
-        severity = "error" if ws.publish else "info"
-        found.append(Finding("DHR-S004", severity, "_quarto.yml", chapters_line, 1,
-                             "the Home Office QA Panel letter is not annexed"
-                             + ("" if ws.publish else " (needed before publication)"),
-                             "add an appendix '# Home Office QA Panel letter' calling qa_letter(), with the letter "
-                             "in data/ and qa_letter: in review.yml"))
+        found.append(finding("DHR-S004", "_quarto.yml", chapters_line))
     return found
 
 
@@ -149,13 +133,9 @@ def check_title_page(ws: Workspace) -> list[Finding]:
     for file, line, text in fields:
         for match in _DEATH_YEAR.finditer(text):
             if not match.group(1):
-                found.append(Finding("DHR-S005", "error", file, line, match.start() + 1,
-                                     f"the title page gives the year of death without the month: \"{match.group(0)}\"",
-                                     f"write the month and year of death: '{death}'"))
+                found.append(finding("DHR-S005", file, line, match.start() + 1, text=match.group(0), death=death))
         for match in _DAY_DATE.finditer(text):
-            found.append(Finding("DHR-S006", "error", file, line, match.start() + 1,
-                                 f"the title page gives a day-precise date: \"{match.group(0)}\"",
-                                 "give the month and year only"))
+            found.append(finding("DHR-S006", file, line, match.start() + 1, text=match.group(0)))
     return found
 
 
@@ -188,7 +168,7 @@ def check_analysis(ws: Workspace) -> list[Finding]:
         subheadings += [(doc, s) for s in doc.sections
                         if section.line < s.line <= section.end_line and s.level > section.level]
         calls += doc.calls_between(section.line, section.end_line)
-    all_tors = any(c.name in ("tor_analysis", "analysis_by_tor") and not c.args for c in calls)
+    all_tors = any(c.name in spec["helpers"] and not c.args for c in calls)
     call_args = {re.sub(r"\s", "", a).lower() for c in calls for a in c.args}
     first_doc, first_section = analyses[0]
     for tor in ws.review.terms_of_reference:
@@ -197,17 +177,12 @@ def check_analysis(ws: Workspace) -> list[Finding]:
         addressed = all_tors or re.sub(r"\s", "", tor.id).lower() in call_args or any(
             pattern.search(s.title) or (title and title in s.norm) for _, s in subheadings)
         if not addressed:
-            found.append(Finding("DHR-S008", "error", first_doc.file, first_section.line, 1,
-                                 f"{tor.id} ('{tor.title}') is not addressed in the analysis",
-                                 f"add a heading naming {tor.id} or its title, or a cell calling tor_analysis(\"{tor.id}\")"))
+            found.append(finding("DHR-S008", first_doc.file, first_section.line, tor=tor.id, title=tor.title))
     per_agency = [(doc, s) for doc, s in subheadings if s.level <= first_section.level + 2 and (
         s.norm in agency_names or any(s.norm.startswith(n + " ") or s.norm == n for n in full_names))]
-    severity = "error" if len(per_agency) >= 2 else "warning"
+    rule_id = "DHR-S009" if len(per_agency) >= 2 else "DHR-S019"  # several: organised by agency; one: a stray heading
     for doc, section in per_agency:
-        found.append(Finding("DHR-S009", severity, doc.file, section.line, 1,
-                             f"analysis organised per agency: the heading '{section.title}' names an agency",
-                             "organise the analysis by Terms of Reference (themes), discussing each agency's part "
-                             "within them; this avoids a repetitive, agency-by-agency report"))
+        found.append(finding(rule_id, doc.file, section.line, heading=section.title, count=len(per_agency)))
     return found
 
 
@@ -215,28 +190,22 @@ def check_independence(ws: Workspace) -> list[Finding]:
     found: list[Finding] = []
     for member in ws.review.panel:
         if is_trivial(member.independence):
-            found.append(Finding("DHR-S010", "error", "data/panel.csv", ws.csv_line("panel.csv", "name", member.name), 1,
-                                 f"panel member '{member.name}' has no real statement of independence "
-                                 f"(\"{member.independence}\")",
-                                 "state their independence from the case: no involvement with the people, and no line "
-                                 "management of the staff involved"))
+            found.append(finding("DHR-S010", "data/panel.csv", ws.csv_line("panel.csv", "name", member.name),
+                                 name=member.name, statement=member.independence))
     spec = next(s for s in layout()["sections"] if s["id"] == "panel")
     for doc, section in ws.find_sections(spec["synonyms"]):
         stated = _section_calls(doc, section) & set(spec["helpers"]) or any(
             re.search(r"independen", s.text, re.IGNORECASE)
             for s in doc.segments_between(section.line + 1, section.end_line))
         if not stated:
-            found.append(Finding("DHR-S011", "error", doc.file, section.line, 1,
-                                 "the Review Panel section does not mention the members' independence",
-                                 "call panel_table() (it shows each member's independence) or state it in the text"))
+            found.append(finding("DHR-S011", doc.file, section.line))
     people = [("chair", ws.review.metadata.chair)]
     if ws.review.metadata.author is not None:
         people.append(("author", ws.review.metadata.author))
     for key, person in people:
         if is_trivial(person.independence, min_words=6):
-            found.append(Finding("DHR-S012", "error", "data/review.yml", ws.yaml_line("review.yml", (key, "independence")), 1,
-                                 f"the {key}'s statement of independence is missing or too brief",
-                                 "state their independence from every agency in the review, and any past connection"))
+            found.append(finding("DHR-S012", "data/review.yml", ws.yaml_line("review.yml", (key, "independence")),
+                                 role=key))
     return found
 
 
@@ -248,18 +217,14 @@ def check_equality(ws: Workspace) -> list[Finding]:
         line = ws.yaml_line("protected_characteristics.yml", (key, "reason"))
         plain = " ".join(item.reason.lower().split())
         if is_generic_reason(item.reason) or _words(item.reason) < 8 or reasons[plain] > 1:
-            found.append(Finding("DHR-S013", "error", "data/protected_characteristics.yml", line, 1,
-                                 f"'{item.label}': the reason is generic (\"{item.reason.strip()[:60]}\")",
-                                 "say specifically, for this case and these people, why it was or was not relevant"))
+            found.append(finding("DHR-S013", "data/protected_characteristics.yml", line, label=item.label,
+                                 reason=item.reason.strip()))
         if item.relevant and _words(item.analysis) < 15:
-            found.append(Finding("DHR-S013", "error", "data/protected_characteristics.yml",
-                                 ws.yaml_line("protected_characteristics.yml", (key, "analysis")) or line, 1,
-                                 f"'{item.label}' is marked relevant but has no case-specific analysis",
-                                 "analyse how it affected the person's experience and the agencies' responses"))
+            found.append(finding("DHR-S013", "data/protected_characteristics.yml",
+                                 ws.yaml_line("protected_characteristics.yml", (key, "analysis")) or line,
+                                 variant="no-analysis", label=item.label))
     if items and not any(i.relevant for i in items.values()):
-        found.append(Finding("DHR-S013", "warning", "data/protected_characteristics.yml", 1, 1,
-                             "no protected characteristic is marked relevant",
-                             "identify which characteristics were relevant to the case (sex nearly always is)"))
+        found.append(finding("DHR-S020", "data/protected_characteristics.yml", 1))
     spec = next(s for s in layout()["sections"] if s["id"] == "equality")
     for doc, section in ws.find_sections(spec["synonyms"])[:1]:
         if _section_calls(doc, section) & set(spec["helpers"]):
@@ -267,9 +232,7 @@ def check_equality(ws: Workspace) -> list[Finding]:
         text = " ".join(s.text for s in doc.segments_between(section.line, section.end_line, ("prose", "heading")))
         missing = [k for k in items if k.replace("_", " ").split(" ")[0] not in text.lower()]
         if missing:
-            found.append(Finding("DHR-S018", "warning", doc.file, section.line, 1,
-                                 f"the equality section does not address: {', '.join(missing)}",
-                                 "call protected_characteristics() or discuss all nine characteristics"))
+            found.append(finding("DHR-S018", doc.file, section.line, missing=", ".join(missing)))
     return found
 
 
@@ -283,20 +246,13 @@ def check_parallel_reviews(ws: Workspace) -> list[Finding]:
     file = "data/parallel_reviews.yml"
     mhhr = [(i, r) for i, r in enumerate(reviews) if r.type == "mhhr"]
     if _mental_health_involved(ws) and not mhhr:
-        found.append(Finding("DHR-S014", "error", file, 1, 1,
-                             "mental-health services were involved but no decision on a Mental Health Homicide Review "
-                             "(NHS independent investigation) is recorded",
-                             "add '- type: mhhr' with the decision and the rationale (who decided, and why)"))
+        found.append(finding("DHR-S014", file, 1))
     for index, item in enumerate(reviews):
         line = ws.yaml_line("parallel_reviews.yml", (index, "rationale"))
         if item.type == "mhhr" and _mental_health_involved(ws) and _words(item.rationale) < 12:
-            found.append(Finding("DHR-S014", "error", file, line, 1,
-                                 "the decision on a Mental Health Homicide Review has no real rationale",
-                                 "explain who considered it, what they decided and why"))
+            found.append(finding("DHR-S014", file, line, variant="no-rationale"))
         elif _words(item.rationale) < 6:
-            found.append(Finding("DHR-S015", "warning", file, line, 1,
-                                 f"the decision on the {item.label} has no real rationale",
-                                 "explain the decision and its reasons"))
+            found.append(finding("DHR-S015", file, line, label=item.label))
     return found
 
 
@@ -308,9 +264,7 @@ def check_dissemination(ws: Workspace) -> list[Finding]:
     for doc, section in ws.find_sections(spec["synonyms"]):
         if any(pattern.search(s.text) for s in doc.segments_between(section.line, section.end_line)):
             return []
-    return [Finding("DHR-S016", "error", "data/review.yml", ws.yaml_line("review.yml", ("dissemination",)), 1,
-                    "the dissemination list does not include the Domestic Abuse Commissioner",
-                    "add 'Domestic Abuse Commissioner' to dissemination in review.yml")]
+    return [finding("DHR-S016", "data/review.yml", ws.yaml_line("review.yml", ("dissemination",)))]
 
 
 def check_structure(ws: Workspace) -> list[Finding]:

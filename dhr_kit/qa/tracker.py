@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from .catalogue import finding
 from .findings import Finding
 from .structure import is_trivial
 from .workspace import Workspace
@@ -28,23 +29,16 @@ _END = re.compile(r"^\s*(?:#{1,6}\s|\*\*|once\s+completed|yours\s+sincerely|plea
 
 def check_tracker(ws: Workspace) -> list[Finding]:
     found: list[Finding] = []
-    severity = "error" if ws.publish else "warning"
     items = ws.review.qa_tracker
     if ws.review.metadata.qa_letter and not items:
-        found.append(Finding("DHR-Q002", severity, "data/review.yml", ws.yaml_line("review.yml", ("qa_letter",)), 1,
-                             "the QA Panel letter is received but no point of it is tracked",
-                             f"run: dhr qa-letter import data/{ws.review.metadata.qa_letter}"))
+        found.append(finding("DHR-Q002", "data/review.yml", ws.yaml_line("review.yml", ("qa_letter",)),
+                             letter=ws.review.metadata.qa_letter))
     for item in items:
         line = ws.csv_line(TRACKER, "id", item.id)
         if item.status == "open":
-            found.append(Finding("DHR-Q001", severity, f"data/{TRACKER}", line, 1,
-                                 f"{item.id} of the QA Panel letter is still open: \"{item.point[:70]}\"",
-                                 "address it, then record the response, where, and status 'addressed' "
-                                 "(or 'not accepted' with the reason)"))
+            found.append(finding("DHR-Q001", f"data/{TRACKER}", line, point_id=item.id, point=item.point))
         elif is_trivial(item.response, 3):
-            found.append(Finding("DHR-Q003", "warning", f"data/{TRACKER}", line, 1,
-                                 f"{item.id} is marked {item.status} but the response does not say how",
-                                 "record what was changed (or why it was not accepted) in the response column"))
+            found.append(finding("DHR-Q003", f"data/{TRACKER}", line, point_id=item.id, status=item.status))
     return found
 
 
