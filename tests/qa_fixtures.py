@@ -62,7 +62,7 @@ def materialise(case: str | None, workdir: Path) -> tuple[Path, Path | None]:
 
 
 def write_pdf(path: Path, text: str = "Overview report", *, tagged: bool = True, padding: int = 0,
-              author: str = "Westvale CSP") -> Path:
+              author: str = "Westvale CSP", extra_pages: int = 0) -> Path:
     """A one-page PDF with real text (Helvetica), optional structure tree, and an optional large
     incompressible stream (the letter's 20 MB limit)."""
     from pypdf import PdfWriter
@@ -86,6 +86,8 @@ def write_pdf(path: Path, text: str = "Overview report", *, tagged: bool = True,
         tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject()})
         writer._root_object[NameObject("/StructTreeRoot")] = writer._add_object(tree)
         writer._root_object[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    for _ in range(extra_pages):  # a long report (DHR-R004)
+        writer.add_blank_page(595, 842)
     writer.add_metadata({"/Title": "Domestic Homicide Review: Beth", "/Author": author})
     with path.open("wb") as out:
         writer.write(out)
@@ -112,7 +114,7 @@ def materialise_outputs(case: str, workdir: Path) -> tuple[Path, Path, Path | No
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
     for pdf in spec.get("pdfs", []):
-        options = {k: v for k, v in pdf.items() if k in ("text", "tagged", "author")}
+        options = {k: v for k, v in pdf.items() if k in ("text", "tagged", "author", "extra_pages")}
         write_pdf(out / pdf["file"], padding=int(pdf.get("padding_mb", 0) * 1024 * 1024), **options)
     names_file = None
     if spec.get("names"):
