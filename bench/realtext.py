@@ -87,8 +87,8 @@ def check_sentence(text: str) -> list:
 
     doc = parse_document(text.rstrip("\n") + "\n", FILE)
     found = lint_segments(FILE, doc.prose)
-    found += segment_identifier_findings(FILE, doc.segments, True)
-    found += claim_findings(FILE, [s for s in doc.segments if s.kind == "prose"], True)
+    found += segment_identifier_findings(FILE, doc.segments)
+    found += claim_findings(FILE, [s for s in doc.segments if s.kind == "prose"])
     return [f for f in found if f.rule[4:5] in FAMILIES and f.rule != "DHR-L000"]
 
 
