@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import Problem
 from .cache import CACHE_DIR
 from .execute import effective_options, strip_ansi
-from .qmd import Cell, Chapter
+from ..source import Cell, Chapter
 
 IMAGE_TYPES = (("image/svg+xml", ".svg"), ("image/png", ".png"), ("image/jpeg", ".jpg"))
 TABLE_CAPTION_CLASS = "dhr-tbl-cap"

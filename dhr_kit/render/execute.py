@@ -26,7 +26,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from ..errors import BuildError, ToolError
 from ..paths import templates_dir
-from .qmd import Cell, Chapter
+from ..source import Cell, Chapter
 
 QUARTO_DEFAULTS: dict[str, Any] = {
     "echo": True, "eval": True, "include": True, "output": True, "warning": True, "error": False,

@@ -22,10 +22,10 @@ from .book import Book, BookChapter
 from .cache import CACHE_DIR, ChapterCache, Hasher, fallback_read_set, normalise_read_set
 from .crossref import SourceChapter, number_book
 from .execute import KernelSession
-from .notebook import parse_chapter
+from ..source import read_chapter as parse_chapter
 from .outputs import OutputStamp, staging_dir, swap_in, tree_digest
 from .progress import Progress
-from .qmd import Chapter
+from ..source import Chapter
 
 FORMATS = ("html", "pdf", "docx")
 TARGETS = (*FORMATS, "all", "markdown")  # "markdown": the assembled book's Markdown (debugging, tests)
