@@ -275,7 +275,7 @@ def build_book(project: Project, executed: list[_Executed], *, publish: bool) ->
     numbered, book_problems = _numbered(project, sources)
     problems.extend(book_problems)
     summary = project.executive_summary
-    chapters = [BookChapter(rel=n.rel, markdown=n.markdown, title=n.title, slug=Path(n.rel).stem,
+    chapters = [BookChapter(rel=n.rel, markdown="", blocks=n.blocks, title=n.title, slug=Path(n.rel).stem,
                             part=refs[n.rel].part, appendix=refs[n.rel].appendix,
                             executive_summary=summary is not None and summary.rel == n.rel,
                             front_matter=item.chapter.front_matter, number=n.number)
