@@ -1,6 +1,7 @@
 """`#|` cell options: YAML lines at the top of a code cell."""
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Any
 
@@ -20,7 +21,7 @@ def parse_options(code: str, rel: str, first_line: int) -> tuple[dict[str, Any],
         return {}, code
     yaml_text = "".join(line.lstrip()[len(OPTION_PREFIX):].removeprefix(" ") for line in lines[:count])
     try:
-        options = load_yaml_text(yaml_text, rel, line_offset=first_line - 1)
+        options = copy.deepcopy(_VALID[yaml_text] if yaml_text in _VALID else _load(yaml_text, rel, first_line - 1))
     except InputError as exc:  # YAML reports "end of stream" one line past the options: point at the last one
         last = first_line + count - 1
         raise InputError([replace(p, line=min(p.line, last)) if p.line else p for p in exc.problems]) from None
@@ -35,3 +36,14 @@ def parse_options(code: str, rel: str, first_line: int) -> tuple[dict[str, Any],
 def option_line_count(content: str, code: str) -> int:
     """How many `#|` lines ``parse_options`` took off ``content`` to leave ``code``."""
     return len(content.splitlines()) - len(code.splitlines())
+
+
+# Chapters repeat the same few option blocks (`#| echo: false`…): each distinct one is parsed once.
+_VALID: dict[str, Any] = {}
+
+
+def _load(yaml_text: str, rel: str, line_offset: int) -> Any:
+    options = load_yaml_text(yaml_text, rel, line_offset=line_offset)
+    if len(_VALID) < 4096:
+        _VALID[yaml_text] = options
+    return options
