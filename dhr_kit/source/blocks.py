@@ -22,13 +22,6 @@ _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 _PARSER.core.ruler.disable(["inline", "text_join"])
 _PARSER.block.ruler.disable(["lheading"])  # slow; callers recognise setext headings themselves
 
-# Fences inside a raw HTML block (e.g. a cell in an HTML comment) are still cells to pandoc and Quarto:
-# such blocks are read again without raw HTML.
-_NO_HTML_PARSER = MarkdownIt("commonmark")
-_NO_HTML_PARSER.core.ruler.disable(["inline", "text_join"])
-_NO_HTML_PARSER.block.ruler.disable(["lheading", "reference"])
-
-
 @dataclass(frozen=True)
 class Div:
     """A pandoc fenced div: 0-based lines of its opening and closing fences, and its classes."""
@@ -72,19 +65,3 @@ def parse_blocks(lines: list[str], front_matter_lines: int = 0) -> tuple[list[To
     body = [""] * front_matter_lines + lines[front_matter_lines:]
     md_lines, divs = scan_divs(body)
     return _PARSER.parse("\n".join(md_lines) + "\n"), divs
-
-
-def fences_in_html(token: Token, lines: list[str]) -> list[Token]:
-    """Top-level fences inside a raw HTML block token, their maps as lines of ``lines``."""
-    if token.map is None:
-        return []
-    first, last = token.map
-    text = "\n".join(lines[first:last])
-    if "```" not in text and "~~~" not in text:
-        return []
-    found = []
-    for inner in _NO_HTML_PARSER.parse(text + "\n"):
-        if inner.type == "fence" and inner.level == 0 and inner.map is not None:
-            inner.map = [inner.map[0] + first, inner.map[1] + first]
-            found.append(inner)
-    return found

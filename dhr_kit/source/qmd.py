@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from .blocks import fences_in_html
 from .frontmatter import split_front_matter
 from .model import Cell, Chapter
 from .options import option_line_count, parse_options
@@ -37,12 +36,7 @@ def _cells(chapter: Chapter) -> list[Cell]:
     rel = chapter.rel
     lines = chapter.text.splitlines(keepends=True)
     tokens, _ = chapter.blocks
-    fences = []
-    for token in tokens:
-        if token.type == "fence" and token.level == 0 and token.map is not None:
-            fences.append(token)
-        elif token.type == "html_block":
-            fences += fences_in_html(token, chapter.lines)
+    fences = [t for t in tokens if t.type == "fence" and t.level == 0 and t.map is not None]
     cells: list[Cell] = []
     cursor = chapter.front_matter_lines  # next line not yet assigned to a cell
     problems: list[Problem] = []
