@@ -8,7 +8,8 @@ cold render, warm no-change render, and the floor = the writers (pandoc + typst)
 assembled Book + one bare kernel start per executed chapter (same parallelism), with the ratios
 warm/cold (goal <= 0.1) and cold/floor (goal <= 1.3). Everything runs in temporary copies.
 ``--scale 0`` measures the project only. ``--isolate`` renders with one kernel per chapter
-(DHR_ISOLATE_CHAPTERS=1) instead of one reused kernel per worker, for comparison.
+(DHR_ISOLATE_CHAPTERS=1) instead of one reused kernel per worker, for comparison. ``--stages`` also
+prints where the cold and warm builds spend their time (seconds per pipeline stage).
 """
 from __future__ import annotations
 
@@ -90,16 +91,57 @@ def floor_seconds(book, formats: list[str], kernels: int, workers: int) -> float
         return time.perf_counter() - started
 
 
-def measure(name: str, root: Path, to: str) -> dict[str, float]:
+STAGES = ("_parse_all", "_check_sources", "_execute_all", "build_book", "_numbered", "_write_outputs",
+          "_check_outputs", "_output_stamp")
+
+
+class StageTimer:
+    """Wall-clock seconds spent in each pipeline stage (those of STAGES the pipeline module has)."""
+
+    def __init__(self) -> None:
+        import functools
+
+        from dhr_kit.render import pipeline
+
+        self.seconds: dict[str, float] = {}
+        for name in STAGES:
+            original = getattr(pipeline, name, None)
+            if original is None:
+                continue
+
+            @functools.wraps(original)
+            def timed(*args, _original=original, _name=name, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return _original(*args, **kwargs)
+                finally:
+                    self.seconds[_name] = self.seconds.get(_name, 0.0) + time.perf_counter() - started
+
+            setattr(pipeline, name, timed)
+
+    def report(self, label: str) -> None:
+        parts = "  ".join(f"{name.strip('_')} {sec:.2f}" for name, sec in
+                          sorted(self.seconds.items(), key=lambda item: -item[1]))
+        print(f"  {label} stages (s): {parts}")
+        self.seconds.clear()
+
+
+def measure(name: str, root: Path, to: str, stages: StageTimer | None = None) -> dict[str, float]:
     from dhr_kit.render import render
     from dhr_kit.render.pipeline import PARALLEL_KERNELS, _selected_formats
 
+    if stages:
+        stages.seconds.clear()
     started = time.perf_counter()
     cold = render(root, to=to, engine="embedded", quiet=True, no_cache=True)
     cold_s = time.perf_counter() - started
+    if stages:
+        stages.report("cold")
     started = time.perf_counter()
     warm = render(root, to=to, engine="embedded", quiet=True)
     warm_s = time.perf_counter() - started
+    if stages:
+        stages.report("warm")
     floor_s = floor_seconds(cold.book, _selected_formats(to), cold.kernels_started, PARALLEL_KERNELS)
     row = {"cold": cold_s, "warm": warm_s, "floor": floor_s, "chapters": len(cold.book.chapters),
            "kernels": cold.kernels_started, "warm_kernels": warm.kernels_started}
@@ -116,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", default="all")
     parser.add_argument("--skip-qa", action="store_true", help="bypass the QA gate (an unfinished example)")
     parser.add_argument("--isolate", action="store_true", help="one kernel per chapter (no kernel reuse)")
+    parser.add_argument("--stages", action="store_true", help="print the seconds spent in each pipeline stage")
     args = parser.parse_args(argv)
+    stages = StageTimer() if args.stages else None
     if args.isolate:
         from dhr_kit.render.pipeline import ISOLATE_ENV
         os.environ[ISOLATE_ENV] = "1"
@@ -125,12 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         pipeline._qa = lambda: None
     with tempfile.TemporaryDirectory() as temp:
         example = copy_project(args.project.resolve(), Path(temp) / "example")
-        measure("example", example, args.to)
+        measure("example", example, args.to, stages)
         if args.scale < 1:
             return 0
         synthetic = copy_project(args.project.resolve(), Path(temp) / "synthetic")
         scale_project(synthetic, args.scale)
-        measure(f"x{args.scale}", synthetic, args.to)
+        measure(f"x{args.scale}", synthetic, args.to, stages)
     return 0
 
 
