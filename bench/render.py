@@ -67,6 +67,15 @@ def scale_project(root: Path, factor: int) -> None:
                 path.write_text("\n".join([lines[0], *lines[1:] * factor]) + "\n", encoding="utf-8")
 
 
+def _default_gates() -> list:
+    from dhr_kit.render.gates import DEFAULT_GATES
+
+    return list(DEFAULT_GATES)
+
+
+GATES = _default_gates()  # --skip-qa empties it
+
+
 def start_bare_kernels(count: int, workers: int) -> None:
     import nbformat
     from nbclient import NotebookClient
@@ -82,11 +91,11 @@ def start_bare_kernels(count: int, workers: int) -> None:
 
 
 def floor_seconds(book, formats: list[str], kernels: int, workers: int) -> float:
-    from dhr_kit.render.pipeline import _write_outputs
+    from dhr_kit.render.writers import write_outputs
 
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        _write_outputs(book, formats, Path(out), single_file=False)
+        write_outputs(book, tuple(formats), Path(out), single_file=False)
         start_bare_kernels(kernels, workers)
         return time.perf_counter() - started
 
@@ -128,21 +137,22 @@ class StageTimer:
 
 def measure(name: str, root: Path, to: str, stages: StageTimer | None = None) -> dict[str, float]:
     from dhr_kit.render import render
-    from dhr_kit.render.pipeline import PARALLEL_KERNELS, _selected_formats
+    from dhr_kit.config import selected_formats
+    from dhr_kit.render.run_chapters import PARALLEL_KERNELS
 
     if stages:
         stages.seconds.clear()
     started = time.perf_counter()
-    cold = render(root, to=to, engine="embedded", quiet=True, no_cache=True)
+    cold = render(root, to=to, engine="embedded", quiet=True, no_cache=True, gates=tuple(GATES))
     cold_s = time.perf_counter() - started
     if stages:
         stages.report("cold")
     started = time.perf_counter()
-    warm = render(root, to=to, engine="embedded", quiet=True)
+    warm = render(root, to=to, engine="embedded", quiet=True, gates=tuple(GATES))
     warm_s = time.perf_counter() - started
     if stages:
         stages.report("warm")
-    floor_s = floor_seconds(cold.book, _selected_formats(to), cold.kernels_started, PARALLEL_KERNELS)
+    floor_s = floor_seconds(cold.book, selected_formats(to), cold.kernels_started, PARALLEL_KERNELS)
     row = {"cold": cold_s, "warm": warm_s, "floor": floor_s, "chapters": len(cold.book.chapters),
            "kernels": cold.kernels_started, "warm_kernels": warm.kernels_started}
     print(f"{name:<10} chapters {row['chapters']:>3}  kernels {row['kernels']:>3}  cold {cold_s:6.1f} s  "
@@ -162,11 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stages = StageTimer() if args.stages else None
     if args.isolate:
-        from dhr_kit.render.pipeline import ISOLATE_ENV
+        from dhr_kit.render.run_chapters import ISOLATE_ENV
         os.environ[ISOLATE_ENV] = "1"
     if args.skip_qa:
-        from dhr_kit.render import pipeline
-        pipeline._qa = lambda: None
+        GATES.clear()
     with tempfile.TemporaryDirectory() as temp:
         example = copy_project(args.project.resolve(), Path(temp) / "example")
         measure("example", example, args.to, stages)

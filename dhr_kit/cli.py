@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import DhrError
+from .errors import DhrError, InputError, Problem, fault_message
 
 INTERNAL_ERROR = 3  # 0 ok, 1 QA errors / stopped build, 2 bad input or usage, 3 a bug in dhr-kit
 
@@ -23,6 +23,22 @@ def _add_common_qa(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="turn warnings into errors")
     p.add_argument("--names", metavar="FILE", type=Path,
                    help="private deny-list of real names (default: $DHR_NAMES_FILE); never keep it in the project")
+    p.add_argument("--no-names", action="store_true",
+                   help="publish without the real-name check (only for a review with no names file, e.g. a test)")
+
+
+def _require_names(args: argparse.Namespace) -> None:
+    """A publication build searches for real names: without a names file it must be asked for by name."""
+    from .denylist import NAMES_ENV, names_path
+
+    if getattr(args, "publish", False) and not args.no_names and names_path(args.names) is None:
+        raise InputError(Problem(
+            "--names", "a publication build needs the private names file, so that no real name is published",
+            fix=f"pass --names FILE (or set {NAMES_ENV}) with the real names, kept outside the project; "
+                "--no-names skips the check, saying so in the build log"))
+    if getattr(args, "publish", False) and args.no_names:
+        print(f"dhr {args.command}: warning: --no-names: no real name was searched for in this publication build",
+              file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,20 +101,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _require_names(args)
         return _dispatch(args)
     except DhrError as exc:
         print(f"dhr {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the machine's fault (disk full, read-only, permissions) is not a bug
+        message = fault_message(exc, getattr(args, "dir", None))
+        if message is None:
+            return _internal_error(args, exc)
+        print(f"dhr {args.command}: {message}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("dhr: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in dhr-kit, not in the review: say so, without a wall of traceback
-        if os.environ.get("DHR_DEBUG"):
-            raise
-        print(f"dhr {args.command}: internal error {type(exc).__name__}: {exc} — this is a bug in dhr-kit, "
-              "not in your review; please report it with the output of the same command run with DHR_DEBUG=1",
-              file=sys.stderr)
-        return INTERNAL_ERROR
+        return _internal_error(args, exc)
+
+
+def _internal_error(args: argparse.Namespace, exc: Exception) -> int:
+    if os.environ.get("DHR_DEBUG"):
+        raise exc
+    print(f"dhr {args.command}: internal error {type(exc).__name__}: {exc} — this is a bug in dhr-kit, "
+          "not in your review; please report it with the output of the same command run with DHR_DEBUG=1",
+          file=sys.stderr)
+    return INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,9 @@
 """
 from __future__ import annotations
 
+import errno
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +78,35 @@ def relpath(path: Path | str, root: Path | str | None) -> str:
     """A path as the author sees it: relative to the project root when inside it, POSIX style."""
     path = Path(path)
     if root is not None:
-        try:
-            return path.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            pass
+        # As written first (a link inside the project is named by its own name), then as resolved.
+        for shown, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+                            (path.resolve(), Path(root).resolve())):
+            try:
+                return shown.relative_to(base).as_posix()
+            except ValueError:
+                pass
     return path.as_posix()
+
+
+_STAGING = re.compile(r"\.([^/\\]+)\.(?:tmp|old)-\d+-[^/\\]+")
+_TYPST_TEMP = re.compile(r"\S*dhr-typst-\d+-[^/\\\s]+")
+_FAULTS = {
+    errno.ENOSPC: ("the disk is full", "free some space on the disk (or choose another output-dir) and render again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space in your quota and render again"),
+    errno.EROFS: ("the disk is read-only", "render in a folder you can write to"),
+    errno.EACCES: ("permission denied", "make the folder writable for you (or choose another output-dir)"),
+    errno.EPERM: ("permission denied", "make the folder writable for you (or choose another output-dir)"),
+}
+
+
+def fault_message(exc: OSError, root: Path | str | None = None) -> str | None:
+    """A clear message for a fault of the machine (disk full, read-only, permissions), None for others.
+
+    Temporary build folders are named as the output folder they stand for (``._book.tmp-…`` → ``_book``)."""
+    if exc.errno not in _FAULTS:
+        return None
+    what, fix = _FAULTS[exc.errno]
+    where = exc.filename
+    shown = relpath(where, root if root is not None else Path.cwd()) if where else ""
+    shown = _TYPST_TEMP.sub("a temporary folder", _STAGING.sub(r"\1", shown))
+    return f"cannot write {shown}: {what} — fix: {fix}" if shown else f"{what} — fix: {fix}"

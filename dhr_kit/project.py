@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .boundary import OUTPUT_DIR_FIX, OUTSIDE_FIX, output_dir_problem, outside_reason
 from .errors import InputError, Problem
-from .yamlio import load_yaml_file
+from .loading.yamldoc import read_yaml_doc
+from .settings import DhrSettings, parse_dhr_settings
 
 CONFIG_FILE = "_quarto.yml"
 
@@ -30,7 +32,8 @@ class Project:
     output_dir: Path = field(default_factory=Path)
     lang: str = "en-GB"
     bibliography: list[Path] = field(default_factory=list)
-    dhr: dict[str, Any] = field(default_factory=dict)  # dhr-kit's own settings under the `dhr:` key
+    dhr: dict[str, Any] = field(default_factory=dict)  # the `dhr:` block as written (validated into `settings`)
+    settings: DhrSettings = field(default_factory=DhrSettings)  # the `dhr:` block, typed
     author: str = ""
     date: str = ""
     csl: Path | None = None
@@ -61,7 +64,7 @@ class Project:
 
     @property
     def executive_summary(self) -> ChapterRef | None:
-        rel = self.dhr.get("executive-summary")
+        rel = self.settings.executive_summary
         return next((c for c in self.chapters if c.rel == rel), None) if rel else None
 
     def format_options(self, fmt: str) -> dict[str, Any]:
@@ -93,13 +96,21 @@ def _chapter_entries(items: Any, file: str, key: str, problems: list[Problem]):
                                     fix="each entry is a file path or a `part:` with `chapters:`"))
 
 
-def entry_line(config_path: Path, rel: str) -> int | None:
-    """The line of `_quarto.yml` that lists ``rel`` (the first line holding it), None when not found."""
-    pattern = re.compile(rf"(?<![\w./-]){re.escape(rel)}(?![\w./-])")
+def _first_line(config_path: Path, pattern: re.Pattern[str]) -> int | None:
     for number, line in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1):
         if pattern.search(line):
             return number
     return None
+
+
+def entry_line(config_path: Path, rel: str) -> int | None:
+    """The line of `_quarto.yml` that lists ``rel`` (the first line holding it), None when not found."""
+    return _first_line(config_path, re.compile(rf"(?<![\w./-]){re.escape(rel)}(?![\w./-])"))
+
+
+def _key_line(config_path: Path, key: str) -> int | None:
+    """The first line of `_quarto.yml` that sets ``key:``."""
+    return _first_line(config_path, re.compile(rf"^\s*{re.escape(key)}\s*:"))
 
 
 def load_project(root: Path | str) -> Project:
@@ -109,15 +120,32 @@ def load_project(root: Path | str) -> Project:
     if not config_path.is_file():
         raise InputError(Problem(CONFIG_FILE, f"no {CONFIG_FILE} in {root.name or root}",
                                  fix="run `dhr` in a review folder, or create one with `dhr new DIR`"))
-    config = load_yaml_file(config_path, root) or {}
+    problems: list[Problem] = []
+    doc = read_yaml_doc(config_path, root, problems)
+    if doc is None:
+        raise InputError(problems)
+    config = doc.data or {}
     if not isinstance(config, dict):
         raise InputError(Problem(CONFIG_FILE, "must be a YAML mapping", fix="see `dhr new` for an example"))
-    problems: list[Problem] = []
+    settings, setting_problems = parse_dhr_settings(config.get("dhr"), CONFIG_FILE, doc.line)
+    problems += setting_problems
     book = config.get("book") or {}
     chapters: list[ChapterRef] = []
+    stems: dict[str, str] = {}
     for key, appendix in (("chapters", False), ("appendices", True)):
         for rel, part in _chapter_entries(book.get(key), CONFIG_FILE, f"book.{key}", problems):
             path = root / rel
+            outside = outside_reason(root, path)
+            if outside:
+                problems.append(Problem(CONFIG_FILE, f"chapter file {rel} {outside}", key=f"book.{key}",
+                                        line=entry_line(config_path, rel), fix=OUTSIDE_FIX))
+                continue
+            stem = Path(rel).stem
+            if stem in stems and stems[stem] != rel:
+                problems.append(Problem(CONFIG_FILE, f"chapter files {stems[stem]} and {rel} have the same name; "
+                                        "their pages would overwrite each other", key=f"book.{key}",
+                                        line=entry_line(config_path, rel), fix="rename one of them"))
+            stems.setdefault(stem, rel)
             if not path.is_file():
                 problems.append(Problem(CONFIG_FILE, f"chapter file {rel} does not exist", key=f"book.{key}",
                                         line=entry_line(config_path, rel),
@@ -129,22 +157,37 @@ def load_project(root: Path | str) -> Project:
     bib = config.get("bibliography") or []
     bib_list = [bib] if isinstance(bib, str) else list(bib)
     for rel in bib_list:
-        if not (root / rel).is_file():
+        if outside_reason(root, root / rel):
+            problems.append(Problem(CONFIG_FILE, f"bibliography {rel} {outside_reason(root, root / rel)}",
+                                    key="bibliography", fix=OUTSIDE_FIX))
+        elif not (root / rel).is_file():
             problems.append(Problem(CONFIG_FILE, f"bibliography {rel} does not exist", key="bibliography",
                                     fix=f"create {rel} or correct the path"))
+    csl = config.get("csl")
+    if csl and outside_reason(root, root / str(csl)):
+        problems.append(Problem(CONFIG_FILE, f"csl {csl} {outside_reason(root, root / str(csl))}", key="csl",
+                                fix=OUTSIDE_FIX))
+    project_cfg = config.get("project") or {}
+    output_dir = str((project_cfg if isinstance(project_cfg, dict) else {}).get("output-dir", "_book"))
+    sources = [c.path for c in chapters] + [root / CONFIG_FILE, root / "data", root / "index.qmd"] + \
+        [root / rel for rel in bib_list]
+    reason = output_dir_problem(root, output_dir, sources)
+    if reason:
+        problems.append(Problem(CONFIG_FILE, reason, key="project.output-dir",
+                                line=_key_line(config_path, "output-dir"), fix=OUTPUT_DIR_FIX))
     if problems:
         raise InputError(problems)
-    project_cfg = config.get("project") or {}
     return Project(
         root=root,
         config=config,
         chapters=chapters,
         title=str(book.get("title", "")),
         subtitle=str(book.get("subtitle", "")),
-        output_dir=root / str(project_cfg.get("output-dir", "_book")),
+        output_dir=(root / output_dir).resolve(),
         lang=str(config.get("lang", "en-GB")),
         bibliography=[root / b for b in bib_list],
         dhr=config.get("dhr") or {},
+        settings=settings,
         author=_as_text(book.get("author", "")),
         date=str(book.get("date", "") or ""),
         csl=(root / str(config["csl"])) if config.get("csl") else None,

@@ -1,6 +1,8 @@
-r"""Issue #6 item 5: broken projects, end to end through `dhr` as a user runs it.
+r"""Broken and hostile projects, end to end through `dhr` as a user (or an attacker) runs it.
 
-Each case under ``tests/fixtures/broken/<case>/`` is an overlay on a project made by ``dhr new`` that
+Each case under ``tests/fixtures/broken/<case>/`` (careless input) or ``tests/hostile/<case>/`` (input
+written to get something past dhr-kit: files outside the project, an output folder over the sources,
+scripts, real names) is an overlay on a project made by ``dhr new`` that
 rendered once successfully. ``expected.yml`` says what the user must see::
 
     about: what the author did wrong
@@ -14,11 +16,16 @@ rendered once successfully. ``expected.yml`` says what the user must see::
     remove: [chapters/09-overview.qmd]       # optional: files deleted from the project
     patch: {_quarto.yml: {dhr: {rules: {}}}} # optional: YAML merged into a project file
     names: [A Real Name]              # optional: deny-list written OUTSIDE the project; "{names}" in a command
+    names_encoding: latin-1           # optional: the deny-list's encoding (default UTF-8)
     absent: [Name, '\d+\.py, line']   # optional: regular expressions that must match nothing printed
+    outside: {secret.txt: text}       # optional: files written beside (outside) the project folder
+    symlinks: {data/x.csv: ../secret.txt}    # optional: links made in the project (target as written)
+    changed_by_case: [data/x.csv]     # optional: files the case's own cell code changes (dhr-kit changes none)
     xfail: reason                     # optional: a known product gap (strict xfail)
 
-Every case must exit with its code, print ONE message naming the file (and line), no traceback, and leave
-the previous `_book/` exactly as it was.
+Every case must exit with its code, print ONE message naming the file (and line), no traceback, leave
+the previous `_book/` exactly as it was, and leave every file of the project (and outside it) unchanged.
+In a patch or command, "{outside}" stands for the folder that holds the project.
 """
 from __future__ import annotations
 
@@ -39,14 +46,17 @@ from dhr_kit.scaffold import new_review
 pytestmark = pytest.mark.slow  # one whole-review render shared by the module
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
+HOSTILE = Path(__file__).parent / "hostile"
 SPEC_FILE = "expected.yml"
 BASE_SPEC_FILE = "overlay.yml"  # a shared base overlay's own remove/patch (folders named _<base>)
+FICTIONAL_NAMES = ["Zebedee Quarrington", "Perpetua Vandersloot"]  # a publish build's names file by default
 TEMPORARY_FOLDER = r"\._book\.(?:tmp|old)-"  # the renderer's staging folder: gone by the time the user reads
 
 
 def _cases() -> list[Any]:
     params = []
-    for case in sorted(p for p in BROKEN.iterdir() if p.is_dir() and not p.name.startswith("_")):
+    folders = [p for corpus in (BROKEN, HOSTILE) for p in corpus.iterdir() if p.is_dir() and not p.name.startswith("_")]
+    for case in sorted(folders, key=lambda p: (p.parent.name, p.name)):
         spec = yaml.safe_load((case / SPEC_FILE).read_text(encoding="utf-8"))
         marks = [pytest.mark.xfail(strict=True, reason=spec["xfail"])] if spec.get("xfail") else []
         for command in spec["commands"]:
@@ -54,9 +64,10 @@ def _cases() -> list[Any]:
     return params
 
 
-def book_digest(book: Path) -> dict[str, str]:
+def book_digest(book: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     return {p.relative_to(book).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(book.rglob("*")) if p.is_file()}
+            for p in sorted(book.rglob("*")) if p.is_file() and not p.is_symlink()
+            and not set(p.relative_to(book).parts) & set(skip)}
 
 
 def apply_overlay(overlay: Path, root: Path) -> None:
@@ -73,6 +84,16 @@ def deep_merge(base: Any, patch: Any) -> Any:
     return patch
 
 
+def _outside(value: Any, root: Path) -> Any:
+    if isinstance(value, str):
+        return value.replace("{outside}", str(root.parent))
+    if isinstance(value, dict):
+        return {k: _outside(v, root) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_outside(v, root) for v in value]
+    return value
+
+
 def prepare(root: Path, overlay: Path, spec: dict[str, Any]) -> None:
     if spec.get("base"):
         base = BROKEN / f"_{spec['base']}"
@@ -83,7 +104,14 @@ def prepare(root: Path, overlay: Path, spec: dict[str, Any]) -> None:
     for rel, patch in (spec.get("patch") or {}).items():
         path = root / rel
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        path.write_text(yaml.safe_dump(deep_merge(data, patch), sort_keys=False, allow_unicode=True), encoding="utf-8")
+        merged = deep_merge(data, _outside(patch, root))
+        path.write_text(yaml.safe_dump(merged, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    for rel, text in (spec.get("outside") or {}).items():
+        (root.parent / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root.parent / rel).write_text(text, encoding="utf-8")
+    for rel, target in (spec.get("symlinks") or {}).items():
+        (root / rel).unlink(missing_ok=True)
+        (root / rel).symlink_to(target)
 
 
 def _spec(folder: Path, name: str = SPEC_FILE) -> dict[str, Any]:
@@ -113,10 +141,15 @@ def test_broken_project(base_project, tmp_path, capfd, case, command):
     before = book_digest(root / "_book")
     prepare(root, case, spec)
     names_file = tmp_path / "private" / "names.txt"  # outside the project, as the docs require
-    if spec.get("names"):
+    publishing = "--publish" in command and "--names" not in command
+    if publishing:  # a publication build needs a names file: fictional names the project never uses
+        command = [*command, "--names", "{names}"]
+    if spec.get("names") or publishing:
         names_file.parent.mkdir()
-        names_file.write_text("\n".join(spec["names"]) + "\n", encoding="utf-8")
-    args = [command[0], str(root), *(a.replace("{names}", str(names_file)) for a in command[1:])]
+        names_file.write_text("\n".join(spec.get("names") or FICTIONAL_NAMES) + "\n",
+                              encoding=spec.get("names_encoding", "utf-8"))
+    sources = book_digest(tmp_path, skip=("_book", ".dhr-cache"))
+    args = [command[0], str(root), *(_outside(a, root).replace("{names}", str(names_file)) for a in command[1:])]
 
     capfd.readouterr()
     code = main(args)
@@ -134,6 +167,10 @@ def test_broken_project(base_project, tmp_path, capfd, case, command):
     for pattern in [*spec.get("absent", []), TEMPORARY_FOLDER]:
         assert not re.search(pattern, shown), f"the output shows {pattern!r}:\n{shown}"
     assert book_digest(root / "_book") == before, "the previous outputs in _book/ were changed"
+    after = book_digest(tmp_path, skip=("_book", ".dhr-cache"))
+    changed = {rel for rel in set(after) | set(sources) if after.get(rel) != sources.get(rel)}
+    assert changed == {f"review/{rel}" for rel in spec.get("changed_by_case", [])}, \
+        f"files of the project or beside it changed: {sorted(changed)}"
     assert not [p.name for p in root.glob("._book.*")], "a staging folder was left behind"
 
 

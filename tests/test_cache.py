@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from dhr_kit.errors import BuildError
-from dhr_kit.render import pipeline, render
+from dhr_kit.render import render as render_review
 from dhr_kit.render.cache import normalise_read_set
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 
 
-@pytest.fixture(autouse=True)
-def _no_review_qa(monkeypatch):
-    monkeypatch.setattr(pipeline, "_qa", lambda: None)
+def render(root, **options):
+    """The fixtures are Quarto books, not reviews: no review QA gates (those are tested in the QA suite)."""
+    return render_review(root, gates=(), **options)
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +24,7 @@ def warm_project(tmp_path_factory):
     """The cache fixture built once cold (two kernels, run in parallel)."""
     root = tmp_path_factory.mktemp("cache") / "cache"
     shutil.copytree(FIXTURES / "cache", root)
-    import dhr_kit.render.pipeline as p
-
-    saved, p._qa = p._qa, (lambda: None)
-    try:
-        cold = render(root, to="markdown", quiet=True, engine="embedded")
-    finally:
-        p._qa = saved
+    cold = render(root, to="markdown", quiet=True, engine="embedded")
     return root, cold
 
 

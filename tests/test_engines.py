@@ -10,11 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from dhr_kit.errors import ToolError
-from dhr_kit.render import pipeline, render
-from dhr_kit.render.engines import choose_engine
+from dhr_kit.errors import BuildError, InputError, ToolError
+from dhr_kit.render import render as render_review
+from dhr_kit.qa import CheckResult
+from dhr_kit.render.engines import choose_engine, engine_names
+from dhr_kit.render.gates import EXECUTED, OUTPUTS, SOURCES, ExecutedChapterChecks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
+
+
+def render(root, **options):
+    """The fixtures are Quarto books, not reviews: no review QA gates (those are tested in the QA suite)."""
+    return render_review(root, gates=(), **options)
 
 FAKE_QUARTO = """#!{python}
 import json, os, sys
@@ -28,13 +35,12 @@ with open({log!r}, "a") as log:
 out = Path(args[args.index("--output-dir") + 1])
 out.mkdir(parents=True, exist_ok=True)
 (out / ("index.html" if "html" in args else "report.pdf")).write_text("made by fake quarto")
+if "html" in args:  # a chapter page, as Quarto's book writes one per chapter
+    (out / "chapters").mkdir(exist_ok=True)
+    main = os.environ.get("FAKE_QUARTO_PAGE", "<p>The second chapter.</p>")
+    (out / "chapters" / "two.html").write_text(f"<html><body><nav>menu</nav><main id='quarto-document-content'>{{main}}</main></body></html>")
 sys.exit({exit_code})
 """
-
-
-@pytest.fixture(autouse=True)
-def _no_review_qa(monkeypatch):
-    monkeypatch.setattr(pipeline, "_qa", lambda: None)
 
 
 def fake_quarto(tmp_path: Path, monkeypatch, *, version: str = "1.6.40", exit_code: int = 0) -> Path:
@@ -103,3 +109,49 @@ def test_quarto_engine_without_quarto(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ToolError, match="not on PATH"):
         render(project(tmp_path), to="html", quiet=True, engine="quarto")
+
+
+class RecordingGate:
+    """A gate that finds nothing and remembers what it was given."""
+
+    def __init__(self, stage: str):
+        self.stage, self.seen = stage, []
+
+    def __call__(self, ctx, subject):
+        self.seen.append((ctx, subject, sorted(p.name for p in subject.output_dir.rglob("*") if p.is_file())
+                          if subject.output_dir else None))
+        return CheckResult([])
+
+
+def test_the_quarto_path_passes_every_gate(tmp_path, monkeypatch):
+    fake_quarto(tmp_path, monkeypatch)
+    gates = [RecordingGate(SOURCES), RecordingGate(EXECUTED), RecordingGate(OUTPUTS)]
+    result = render_review(project(tmp_path), to="html", quiet=True, engine="quarto", gates=gates, strict=True)
+    sources, executed, outputs = (gate.seen for gate in gates)
+    assert len(sources) == len(executed) == len(outputs) == 1
+    ctx = sources[0][0]
+    assert ctx.strict and ctx.engine == "quarto" and executed[0][0] is ctx and outputs[0][0] is ctx
+    # each chapter's page that Quarto wrote, its main content as Markdown
+    assert dict(executed[0][1].executed) == {"index.qmd": "made by fake quarto\n",
+                                             "chapters/two.qmd": "The second chapter.\n"}
+    assert outputs[0][2] == ["index.html", "two.html"]  # checked in the staging folder, before the swap
+    assert result.engine == "quarto" and (result.output_dir / "chapters" / "two.html").is_file()
+    assert [stage for stage, _ in result.qa_results] == [SOURCES, EXECUTED, OUTPUTS]
+
+
+def test_a_traceback_on_a_quarto_page_stops_the_build(tmp_path, monkeypatch):
+    fake_quarto(tmp_path, monkeypatch)
+    monkeypatch.setenv("FAKE_QUARTO_PAGE", "<pre>Traceback (most recent call last):\nValueError: boom\n</pre>")
+    root = project(tmp_path)
+    (root / "_book").mkdir()
+    (root / "_book" / "index.html").write_text("previous")
+    with pytest.raises(BuildError, match="in the executed chapters") as info:
+        render_review(root, to="html", quiet=True, engine="quarto", gates=[ExecutedChapterChecks()])
+    assert "chapters/two.qmd" in str(info.value) and "DHR-P006" in str(info.value)
+    assert (root / "_book" / "index.html").read_text() == "previous"
+
+
+def test_engines_are_a_registry():
+    assert engine_names() == ("auto", "embedded", "quarto")
+    with pytest.raises(InputError, match="unknown engine 'knitr'"):
+        choose_engine("knitr")

@@ -121,8 +121,9 @@ def test_identifying_details_in_a_chart_are_found(runs, tmp_path: Path) -> None:
     assert "in the figure" in draft[0].message
 
 
-def test_a_png_only_figure_has_no_text_to_check(runs, tmp_path: Path) -> None:
-    assert _book_check(runs, tmp_path, names=["Jonathan Pembleton"], png_only=True) == []
+def test_a_png_only_figure_cannot_be_checked_and_says_so(runs, tmp_path: Path) -> None:
+    found = _book_check(runs, tmp_path, names=["Jonathan Pembleton"], png_only=True)
+    assert [(f.rule, f.severity) for f in found] == [("DHR-A010", "warning")]  # an error when publishing
 
 
 def test_svg_text_reads_text_title_and_desc(tmp_path: Path) -> None:

@@ -23,7 +23,28 @@ BASE = FIXTURES / "_base" / "data"
 EXAMPLE = Path(__file__).resolve().parents[1]
 
 # Spreadsheets are generated (and regenerated when deleted) from these rows; dates are real Excel dates.
-XLSX_FIXTURES: dict[str, list[list[object]]] = {
+# A dict gives a workbook of several sheets (sheet name -> rows); a cell "=..." is a formula with no saved
+# value (as a program that writes formulas without calculating them leaves it).
+XLSX_FIXTURES: dict[str, list[list[object]] | dict[str, list[list[object]]]] = {
+    "xlsx_second_sheet/data/chronology/police.xlsx": {
+        "2021": [["date", "event", "source"], [datetime(2021, 3, 2), "Officers attended a call about shouting.", "IMR 1"]],
+        "2022": [["date", "event", "source"], [datetime(2022, 6, 9), "A DASH risk assessment was completed.", "IMR 2"],
+                 [datetime(2022, 7, 1), "A referral to MARAC was made.", "IMR 3"]],
+        "Empty": [],
+    },
+    "xlsx_other_sheet/data/chronology/police.xlsx": {
+        "Events": [["date", "event", "source"], [datetime(2021, 3, 2), "Officers attended a call about shouting.", "IMR 1"]],
+        "Notes": [["Note"], ["Check the IMR author's second submission."]],
+    },
+    "xlsx_headerless_value/data/chronology/police.xlsx": [
+        ["date", "event", "source"],
+        [datetime(2021, 3, 2), "Officers attended a call about shouting.", "IMR 1"],
+        [datetime(2021, 4, 2), "A follow-up visit was made.", "IMR 2", "ToR1"],
+    ],
+    "xlsx_formula_without_value/data/chronology/police.xlsx": [
+        ["date", "event", "source"],
+        [datetime(2021, 3, 2), "Officers attended a call about shouting.", '="IMR "&1'],
+    ],
     "xlsx_missing_column/data/chronology/police.xlsx": [
         ["date", "evnt", "source", "tor"],
         [datetime(2022, 2, 14), "Officers attended a report of an argument.", "Police IMR 3.1", "ToR1"],
@@ -41,14 +62,18 @@ XLSX_FIXTURES: dict[str, list[list[object]]] = {
 def _ensure_xlsx() -> None:
     from openpyxl import Workbook
 
-    for rel, rows in XLSX_FIXTURES.items():
+    for rel, content in XLSX_FIXTURES.items():
         path = FIXTURES / rel
         if path.exists():
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         book = Workbook()
-        for row in rows:
-            book.active.append(row)
+        sheets = content if isinstance(content, dict) else {"Sheet": content}
+        book.remove(book.active)
+        for name, rows in sheets.items():
+            sheet = book.create_sheet(name)
+            for row in rows:
+                sheet.append(row)
         book.save(path)
 
 
@@ -175,3 +200,44 @@ def test_cli_check_exits_2_without_traceback(tmp_path: Path, capsys: pytest.Capt
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "data/review.yml:3" in err and "data/chronology.csv:3" in err
+
+
+def test_every_sheet_of_a_workbook_is_read(tmp_path: Path) -> None:
+    review = load_review(make_project("xlsx_second_sheet", tmp_path))
+    police = review.chronology[review.chronology.agency == "police"]
+    assert sorted(police["event"].str[:20]) == ["A DASH risk assessme", "A referral to MARAC ", "Officers attended a "]
+
+
+def test_a_row_on_a_second_sheet_is_named_by_its_sheet(tmp_path: Path) -> None:
+    root = make_project("xlsx_second_sheet", tmp_path)
+    from openpyxl import load_workbook
+    path = root / "data" / "chronology" / "police.xlsx"
+    book = load_workbook(path)
+    book["2022"]["A3"] = "the first of July"
+    book.save(path)
+    with pytest.raises(InputError) as info:
+        load_review(root)
+    assert [(p.line, p.key) for p in info.value.problems] == [(3, "sheet '2022' / row 3 / date")]
+
+
+def test_symlinked_data_file_outside_the_project_is_refused(tmp_path: Path) -> None:
+    root = make_project("ok_per_agency", tmp_path)
+    outside = tmp_path / "elsewhere" / "gp.csv"
+    outside.parent.mkdir()
+    (root / "data" / "chronology" / "gp.csv").rename(outside)
+    (root / "data" / "chronology" / "gp.csv").symlink_to(outside)
+    with pytest.raises(InputError) as info:
+        load_review(root)
+    assert [(p.file, p.message) for p in info.value.problems] == [
+        ("data/chronology/gp.csv", "is a link to a file outside the review folder")]
+
+
+def test_qa_letter_outside_the_project_is_refused(tmp_path: Path) -> None:
+    root = make_project("ok_per_agency", tmp_path)
+    (tmp_path / "secret.txt").write_text("not for publication", encoding="utf-8")
+    review_yml = root / "data" / "review.yml"
+    review_yml.write_text(review_yml.read_text().replace("qa_letter: qa-letter.md", "qa_letter: ../../secret.txt"))
+    with pytest.raises(InputError) as info:
+        load_review(root)
+    assert [(p.file, p.key) for p in info.value.problems] == [("data/review.yml", "qa_letter")]
+    assert "is outside the review folder" in str(info.value)

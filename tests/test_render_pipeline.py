@@ -7,16 +7,18 @@ from pathlib import Path
 import pytest
 
 from dhr_kit.errors import BuildError, InputError
-from dhr_kit.render import pipeline, render
+from dhr_kit.render import render as render_review
+from dhr_kit.render.gates import SOURCES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
+
+
+def render(root, **options):
+    """The fixtures are Quarto books, not reviews: no review QA gates (those are tested in the QA suite)."""
+    return render_review(root, gates=(), **options)
+
+
 GOLDEN_CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "_quarto.yml").is_file() and p.name not in {"cache", "cell-error"})
-
-
-@pytest.fixture(autouse=True)
-def _no_review_qa(monkeypatch):
-    """The fixtures are Quarto books, not reviews: the review QA rules are tested in the QA suite."""
-    monkeypatch.setattr(pipeline, "_qa", lambda: None)
 
 
 def copy_case(name: str, tmp_path: Path) -> Path:
@@ -84,17 +86,22 @@ def test_publish_refuses_unresolved_cross_references(tmp_path):
     assert any("@fig-nowhere" in w for w in draft.warnings) and not draft.book.publish
 
 
-def test_qa_errors_stop_before_execution(tmp_path, monkeypatch):
-    from types import SimpleNamespace
+class FailingSourceGate:
+    """A stand-in for the source checks that finds one error."""
 
-    from dhr_kit.qa import CheckResult, Finding
+    stage = SOURCES
 
-    finding = Finding(file="chapters/one.qmd", line=3, column=1, severity="error", rule="DHR-L001",
-                      message="victim-blaming language")
-    qa = SimpleNamespace(check=lambda root, **kw: CheckResult([finding]))
-    monkeypatch.setattr(pipeline, "_qa", lambda: qa)
+    def __call__(self, ctx, subject):
+        from dhr_kit.qa import CheckResult, Finding
+
+        return CheckResult([Finding(file="chapters/one.qmd", line=3, column=1, severity="error", rule="DHR-L001",
+                                    message="victim-blaming language")])
+
+
+def test_qa_errors_stop_before_execution(tmp_path):
     root = copy_case("crossref", tmp_path)
     with pytest.raises(BuildError) as info:
-        render(root, to="markdown", quiet=True, engine="embedded")
+        render_review(root, to="markdown", quiet=True, engine="embedded", gates=[FailingSourceGate()])
     assert "chapters/one.qmd:3:1: error DHR-L001" in str(info.value)
+    assert "QA error in the sources" in str(info.value)
     assert not (root / "_book").exists()

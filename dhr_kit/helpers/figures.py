@@ -7,15 +7,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..context import project_root
+from ..context import chapter_dir, project_root
 from ..paths import fonts_dir
 from .markdown import escape
 
 if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn (keeps `import dhr_kit` fast)
     from matplotlib.figure import Figure
 
-CHAPTER_DIR_ENV = "DHR_CHAPTER_DIR"
-QUARTO_DOCUMENT_ENV = "QUARTO_DOCUMENT_PATH"
 PNG_DPI = 200
 FONT_FAMILY = ["Open Sans", "DejaVu Sans"]
 CHART_RC = {
@@ -51,18 +49,6 @@ def chart_style() -> Any:
 
 def figures_dir() -> Path:
     return project_root() / ".dhr-cache" / "figures"
-
-
-def chapter_dir() -> Path:
-    """The folder of the chapter being executed: image paths in its Markdown are relative to it."""
-    env = os.environ.get(CHAPTER_DIR_ENV)
-    if env:
-        return Path(env).resolve()
-    quarto = os.environ.get(QUARTO_DOCUMENT_ENV)
-    if quarto:
-        path = Path(quarto).resolve()
-        return path.parent if path.suffix in (".qmd", ".ipynb", ".md") or path.is_file() else path
-    return project_root()
 
 
 def relative_to_chapter(path: Path) -> str:

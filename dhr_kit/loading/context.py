@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..boundary import OUTSIDE_FIX, outside_reason
 from ..errors import Problem, relpath
 
 
@@ -27,10 +28,18 @@ class LoadContext:
         """``data/<name>`` if it exists (and is recorded as read); a problem when required and absent."""
         path = self.data / name
         if name in self.names and path.is_file():
-            self.files.add(path.resolve())
-            return path
+            return path if self.readable(path) else None
         if required:
             self.problems.append(Problem(self.rel(path), "the file is missing",
                                          fix=f"create it{' with ' + what if what else ''} "
                                              "(see 'Data files' in the dhr-kit README, or start from `dhr new`)"))
         return None
+
+    def readable(self, path: Path) -> bool:
+        """Record ``path`` as read if it resolves inside the project; otherwise a problem, and False."""
+        reason = outside_reason(self.root, path)
+        if reason:
+            self.problems.append(Problem(self.rel(path), reason, fix=OUTSIDE_FIX))
+            return False
+        self.files.add(path.resolve())
+        return True

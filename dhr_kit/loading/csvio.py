@@ -22,6 +22,12 @@ class Row:
     line: int
     number: int
     values: dict[str, Any]
+    sheet: str | None = None  # the sheet's name, in a workbook with several sheets
+
+    @property
+    def key(self) -> str:
+        """How a problem names the row: 'row 3', or "sheet '2023' / row 3" (line is then the sheet's row)."""
+        return f"sheet '{self.sheet}' / row {self.number}" if self.sheet else f"row {self.number}"
 
 
 @dataclass
@@ -98,6 +104,12 @@ def read_csv_table(path: Path, root: Path, problems: list[Problem], *, required:
         return None
     header = rows[0][1]
     columns = [name.strip() for name in header]
+    if len(columns) == 1 and any(sep in columns[0] for sep in ";\t"):
+        sep = "semicolons" if ";" in columns[0] else "tabs"
+        problems.append(Problem(file, f"the columns are separated by {sep}, not commas", line=1,
+                                fix="save the file as 'CSV UTF-8 (comma delimited)' (a spreadsheet set to a "
+                                    "language that uses decimal commas writes semicolons)"))
+        return None
     if not _check_header(columns, file, required, optional, problems):
         return None
     table = Table(path, file, columns)
@@ -113,9 +125,32 @@ def read_csv_table(path: Path, root: Path, problems: list[Problem], *, required:
     return table
 
 
+def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
+    """The sheet's non-empty rows as (row number, cells)."""
+    return [(n, [_cell_text(c) for c in cells]) for n, cells in enumerate(sheet.iter_rows(values_only=True), 1)
+            if any(c not in (None, "") for c in cells)]
+
+
+def _formula_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
+    """(row, column) -> formula of each formula cell of a sheet (both counted from 1)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        return {(n, i): value for n, cells in enumerate(workbook[sheet_name].iter_rows(values_only=True), 1)
+                for i, value in enumerate(cells, 1) if isinstance(value, str) and value.startswith("=")}
+    finally:
+        workbook.close()
+
+
 def read_xlsx_table(path: Path, root: Path, problems: list[Problem], *, required: Sequence[str],
                     optional: Sequence[str] = ()) -> Table | None:
-    """Read the first sheet of an .xlsx workbook (first row = header); dates stay dates."""
+    """Read an .xlsx workbook (first row of a sheet = header); dates stay dates.
+
+    Every sheet with rows is read: a sheet must have the same header as the first, so no event on a second
+    sheet is silently dropped. A cell whose formula has no saved value, or a value under no column heading,
+    is a problem (it would otherwise be read as empty, or not at all).
+    """
     from openpyxl import load_workbook  # imported here: only reviews with spreadsheets pay for it
 
     file = relpath(path, root)
@@ -126,27 +161,61 @@ def read_xlsx_table(path: Path, root: Path, problems: list[Problem], *, required
                                 fix="save it from your spreadsheet program as Excel Workbook (.xlsx)"))
         return None
     try:
-        sheet = workbook.worksheets[0]
-        raw_rows = list(sheet.iter_rows(values_only=True))
+        sheets = [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
     finally:
         workbook.close()
-    rows = [(n, [_cell_text(c) for c in cells]) for n, cells in enumerate(raw_rows, start=1)
-            if any(c not in (None, "") for c in cells)]
-    if not rows:
-        problems.append(Problem(file, "the first sheet is empty",
+    sheets = [(title, rows) for title, rows in sheets if rows]
+    if not sheets:
+        problems.append(Problem(file, "the workbook is empty",
                                 fix=f"put the header row in row 1: {', '.join([*required, *optional])}"))
         return None
-    header = rows[0][1]
-    columns = [str(name).strip() for name in header]
-    while columns and not columns[-1]:
-        columns.pop()
-    if not _check_header(columns, file, required, optional, problems):
-        return None
-    table = Table(path, file, columns)
-    for number, (line, cells) in enumerate(rows[1:], start=1):
-        values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns)}
-        table.rows.append(Row(line, number, values))
+    several = len(sheets) > 1
+    table: Table | None = None
+    number = 0
+    for title, rows in sheets:
+        where = f"sheet '{title}'" if several else None
+        columns = [str(name).strip() if name != "" else "" for name in rows[0][1]]
+        while columns and not columns[-1]:
+            columns.pop()
+        if table is None:
+            if not _check_header(columns, file, required, optional, problems):
+                return None
+            table = Table(path, file, columns)
+        elif columns != table.columns:
+            problems.append(Problem(file, f"the {where} has rows but not the header of the first sheet "
+                                          f"({', '.join(table.columns)})", line=rows[0][0], key=where,
+                                    fix="give every sheet the same header row, or move this sheet's rows "
+                                        "into the first sheet, or delete the sheet"))
+            continue
+        formulas: dict[tuple[int, int], str] | None = None
+        for line, cells in rows[1:]:
+            number += 1
+            row = Row(line, number, {}, title if several else None)
+            stray = [i for i, value in enumerate(cells[len(columns):], len(columns) + 1) if value not in ("", None)]
+            if stray:
+                problems.append(Problem(file, f"a value in column {_column_letter(stray[0])} has no column "
+                                              "heading", line=line, key=row.key,
+                                        fix="give the column a heading from the allowed columns, or delete the "
+                                            "value"))
+            empty = [i for i, value in enumerate(cells[: len(columns)], 1) if value == ""]
+            if empty:
+                formulas = formulas if formulas is not None else _formula_cells(path, title)
+                unsaved = [i for i in empty if (line, i) in formulas]
+                if unsaved:
+                    problems.append(Problem(
+                        file, f"the formula in cell {_column_letter(unsaved[0])}{line} has no saved value",
+                        line=line, key=row.key,
+                        fix="open the workbook in Excel or LibreOffice and save it (so the value is stored), "
+                            "or replace the formula by its value"))
+            row.values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns)}
+            table.rows.append(row)
     return table
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
 
 
 def read_table(path: Path, root: Path, problems: list[Problem], *, required: Sequence[str],

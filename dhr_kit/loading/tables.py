@@ -27,9 +27,11 @@ class Located:
     file: str
     line: int
     number: int
+    row_key: str = ""
 
     def problem(self, column: str, message: str, fix: str) -> Problem:
-        return Problem(self.file, message, fix=fix, line=self.line, key=f"row {self.number} / {column}")
+        return Problem(self.file, message, fix=fix, line=self.line,
+                       key=f"{self.row_key or f'row {self.number}'} / {column}")
 
 
 def _cells(values: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +55,7 @@ def _read_date(ctx: LoadContext, table: Table, row: Row, data: dict[str, Any], m
     try:
         data["date"], precision = parse_date(data["date"])
     except DateError as exc:
-        ctx.problems.append(Problem(table.file, str(exc), fix=exc.fix, line=row.line, key=f"row {row.number} / date"))
+        ctx.problems.append(Problem(table.file, str(exc), fix=exc.fix, line=row.line, key=f"{row.key} / date"))
         data["date"] = date(1900, 1, 1)  # stand-in, so the row's other cells are still checked
         return False
     if issubclass(model, ChronologyEvent):
@@ -70,14 +72,14 @@ def _rows(ctx: LoadContext, table: Table, model: type[BaseModel],
             _read_date(ctx, table, row, data, model)
 
         def locate(loc: tuple, row: Row = row) -> tuple[int | None, str | None]:
-            return row.line, f"row {row.number} / {loc[0]}" if loc else f"row {row.number}"
+            return row.line, f"{row.key} / {loc[0]}" if loc else row.key
 
         item = validate(model, data, ctx.problems, table.file, "csv", locate)
         yield row, (item if date_ok else None)
 
 
 def _located(table: Table, row: Row, item: Any) -> Located:
-    return Located(item, table.file, row.line, row.number)
+    return Located(item, table.file, row.line, row.number, row.key)
 
 
 def _table(ctx: LoadContext, name: str, required: Sequence[str], optional: Sequence[str] = (),
@@ -115,7 +117,8 @@ def load_chronology(ctx: LoadContext, agency_ids: set[str] | None) -> list[Locat
         return []
     events: list[Located] = []
     for path in ([single] if single.is_file() else []) + parts:
-        ctx.files.add(path.resolve())
+        if not ctx.readable(path):
+            continue
         per_agency = path.parent == folder
         table = read_table(path, ctx.root, ctx.problems,
                            required=CHRONOLOGY_COLUMNS if not per_agency else ("date", "event"),
@@ -145,7 +148,7 @@ def load_recommendations(ctx: LoadContext) -> tuple[list[Located], set[str]]:
         rec_id = str(row.values.get("id", "")).strip()
         if rec_id in first:
             ctx.problems.append(Problem(table.file, f"duplicate recommendation id '{rec_id}' (first on line "
-                                        f"{first[rec_id]})", line=row.line, key=f"row {row.number} / id",
+                                        f"{first[rec_id]})", line=row.line, key=f"{row.key} / id",
                                         fix="give each recommendation its own id (R1, R2, ...)"))
         elif rec_id:
             first[rec_id] = row.line

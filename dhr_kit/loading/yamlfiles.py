@@ -8,6 +8,7 @@ from typing import Any
 
 from ..model import (PARALLEL_REVIEW_TYPES, PRACTICE_TOPICS, PROTECTED_CHARACTERISTICS, Metadata,
                      ParallelReview, ProtectedCharacteristic, TermOfReference)
+from ..boundary import OUTSIDE_FIX, is_inside, outside_reason
 from .context import LoadContext
 from .validation import Loc, validate
 from .yamldoc import KeyPath, YamlDoc, format_key, read_yaml_doc
@@ -80,7 +81,11 @@ def _check_qa_letter(ctx: LoadContext, doc: YamlDoc, name: Any) -> None:
         return
     path = ctx.data / name
     if path.is_file():
-        ctx.files.add(path.resolve())
+        if not is_inside(ctx.root, path):
+            ctx.problems.append(doc.problem(("qa_letter",), f"the QA letter data/{name} "
+                                            f"{outside_reason(ctx.root, path)}", fix=OUTSIDE_FIX))
+        else:
+            ctx.files.add(path.resolve())
     else:
         ctx.problems.append(doc.problem(("qa_letter",), f"the QA letter file data/{name} does not exist",
                                         fix="put the letter in data/ under that name, or correct qa_letter"))

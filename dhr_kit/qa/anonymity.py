@@ -7,17 +7,18 @@ does not leak it either.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..denylist import DenyList, read_deny_list
 from .findings import Finding
+from .names import NameList
 from .workspace import Workspace
 
-NAMES_ENV = "DHR_NAMES_FILE"
 _DATA_SUFFIXES = {".csv", ".yml", ".yaml", ".md", ".txt", ".bib", ".qmd"}
 
 _MONTHS = (r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -31,7 +32,7 @@ _DIGIT_FIRST = re.compile(  # each alternative is written without its first char
     rf"\d(?:(?P<date>\d?(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?,?\s+\d{{4}}\b"
     r"|\d?[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b|\d{3}-\d{2}-\d{2}\b)"
     r"|(?P<nhs>\d{2}[ -]\d{3}[ -]\d{4}(?![\d-]))"
-    r"|(?P<phone>(?<=0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w))"
+    r"|(?P<phone>(?<=0)\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\w))"
     r"|(?P<ten>\d{9}(?!\d))"
     rf"|(?P<address>\d{{0,3}}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){{1,3}}{_STREET}\b))")
 _MONTH_FIRST_DATE = re.compile(rf"[^\w](?P<date>{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)")
@@ -40,7 +41,11 @@ _IDENTIFYING_CONTEXT = re.compile(
     r"\bdied\b|\bdeath\b|\bkilled\b|murder\w*|manslaughter|inquest|pleaded|plea\b",
     re.IGNORECASE)
 _BIRTH = re.compile(r"[^\w](?P<birth>dates?\s+of\s+birth|d\.o\.b\.?|dob)(?!\w)", re.IGNORECASE)
-_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_POSTCODE = re.compile(  # "LS1 4AP", "ls1 4ap" (not "m25 4th": an ordinal is no inward code)
+    r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|[a-z]{1,2}\d[a-z\d]?\s?\d(?!st|nd|rd|th)[a-z]{2}\b")
+_SPELT_EMAIL = re.compile(  # "jo.smith at gmail dot com", "jo [at] example [dot] co [dot] uk"
+    r"[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)*"
+    r"\s*[\[(]?\s*\bdot\b\s*[\])]?\s*(?:com|org|net|uk|info|me)\b", re.IGNORECASE)
 _INTERNATIONAL_PHONE = re.compile(r"\+44\s?\(?0?\)?\s?\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)")
 _EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 _EMAIL_LOCAL = re.compile(r"[\w.+-]+$")
@@ -80,6 +85,10 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
             yield Hit("DHR-A009", local.start(), match.end(), "looks like an e-mail address",
                       "remove it, or give an organisation's public address")
     lowered = text.lower()
+    if " dot " in lowered or "[dot]" in lowered or "(dot)" in lowered:
+        for match in _SPELT_EMAIL.finditer(text):
+            yield Hit("DHR-A009", match.start(), match.end(), "looks like an e-mail address written out in words",
+                      "remove it, or give an organisation's public address")
     if "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
         for match in _BIRTH.finditer(" " + text):
             yield Hit("DHR-A004", match.start("birth") - 1, match.end("birth") - 1, "a date of birth is mentioned",
@@ -124,47 +133,15 @@ def _phone_hit(match: re.Match) -> Hit:
     return Hit("DHR-A007", match.start(), match.end(), "looks like a telephone number",
                "remove it (an organisation's public helpline may be suppressed with a reason)")
 
-class NameList:
-    """The private deny-list as one compiled pattern: full names, and each name part of 3+ letters."""
-
-    def __init__(self, names: Iterable[str]):
-        tokens: set[str] = set()
-        for name in names:
-            name = " ".join(name.split())
-            if not name:
-                continue
-            tokens.add(name.lower())
-            for word in name.split(" "):  # "Whitcombe-Hale" -> itself, "Whitcombe", "Hale"
-                for part in {word, *word.split("-")}:
-                    if len(re.sub(r"[^A-Za-z]", "", part)) >= 3:
-                        tokens.add(part.lower())
-        self.count = len(tokens)
-        if not tokens:
-            self.pattern = None
-            return
-        alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+")
-                                for t in sorted(tokens, key=len, reverse=True))
-        self.pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?:['’]s)?(?![\w])", re.IGNORECASE)
-
-    def finditer(self, text: str) -> Iterator[re.Match]:
-        return self.pattern.finditer(text) if self.pattern else iter(())
+def load_names(names: DenyList | Path | str | None) -> tuple[NameList, Path | None]:
+    """The deny-list compiled (empty when none is given); a file path is read here, a DenyList was read once."""
+    deny = names if isinstance(names, DenyList) else read_deny_list(names)
+    return _compiled(deny.entries), deny.path
 
 
-def names_path(names_file: Path | str | None) -> Path | None:
-    value = names_file or os.environ.get(NAMES_ENV)
-    return Path(value).expanduser() if value else None
-
-
-def load_names(names_file: Path | str | None) -> tuple[NameList, Path | None]:
-    """The deny-list (empty when none is given); a given file that is missing is bad input."""
-    path = names_path(names_file)
-    if path is None:
-        return NameList([]), None
-    if not path.is_file():
-        raise InputError(Problem(str(path), "the names file does not exist",
-                                 fix=f"pass --names with an existing file, or unset {NAMES_ENV}"))
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return NameList(line.split("#", 1)[0] for line in lines), path
+@functools.lru_cache(maxsize=4)
+def _compiled(entries: tuple[tuple[int, str], ...]) -> NameList:
+    return NameList(entries)
 
 
 def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
@@ -179,9 +156,10 @@ def name_findings(names: NameList, file: str, text: str) -> list[Finding]:
     starts = [0, *(m.end() for m in re.finditer("\n", text))]
     found = []
     for match in names.finditer(text):
-        line, column = _line_col(starts, match.start())
+        line, column = _line_col(starts, match.start)
         found.append(Finding("DHR-A001", "error", file, line, column,
-                             f"a real name from the private names list ({len(match.group(0))} characters)",
+                             f"a real name from the private names list (its line {match.entry_line}, "
+                             f"{match.end - match.start} characters)",
                              "use the pseudonym, or the person's role"))
     return found
 
@@ -221,6 +199,26 @@ def _project_text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
                 continue
 
 
+_NOT_PUBLISHED = {"node_modules", "__pycache__"}  # with hidden folders (.git, .venv, .dhr-cache) and the outputs
+
+
+def _file_names(ws: Workspace) -> Iterator[str]:
+    """Every file and folder name of the project that a build may publish (image files, chapter files…)."""
+    output = ws.project.output_dir.resolve()
+    for folder, dirs, files in os.walk(ws.root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in _NOT_PUBLISHED
+                         and (Path(folder) / d).resolve() != output)
+        for name in [*dirs, *sorted(files)]:
+            yield ws.relpath(Path(folder) / name)
+
+
+def _bibliographies(ws: Workspace) -> Iterator[tuple[str, str]]:
+    """The bibliography files (their keys are published as ids and data-cites attributes)."""
+    for path in ws.project.bibliography:
+        if path.is_file() and not path.resolve().is_relative_to((ws.root / "data").resolve()):
+            yield ws.relpath(path), path.read_text(encoding="utf-8", errors="replace")
+
+
 def _spreadsheet_cells(ws: Workspace) -> Iterator[tuple[str, int, str]]:
     """(file, row, text) of every text cell of the XLSX files under data/ (names hide in any column)."""
     paths = sorted(p for p in (ws.root / "data").rglob("*.xlsx") if p.is_file())
@@ -241,7 +239,7 @@ def _spreadsheet_cells(ws: Workspace) -> Iterator[tuple[str, int, str]]:
 
 
 def check_anonymity(ws: Workspace) -> list[Finding]:
-    names, path = load_names(ws.names_file)
+    names, path = load_names(ws.deny_list)
     found: list[Finding] = []
     if path is not None:
         try:
@@ -251,8 +249,16 @@ def check_anonymity(ws: Workspace) -> list[Finding]:
                                  "move it outside the project folder and pass it with --names or $DHR_NAMES_FILE"))
         except ValueError:
             pass
-        for file, text in _project_text_files(ws):
+        for file, text in [*_project_text_files(ws), *_bibliographies(ws)]:
             found += name_findings(names, file, text)
+        for rel in _file_names(ws):
+            hits = list(names.finditer(rel))
+            if hits:  # the path is shown with the name masked, so the message does not leak it
+                shown = "".join(c if not any(h.start < i < h.end for h in hits) else "*" for i, c in enumerate(rel))
+                found.append(Finding("DHR-A001", "error", shown, 1, 1,
+                                     f"the file name holds a real name from the private names list "
+                                     f"(its line {hits[0].entry_line})",
+                                     "rename the file (use the pseudonym or a neutral name)"))
         for file, row, text in _spreadsheet_cells(ws):
             for finding in name_findings(names, file, text):
                 finding.line, finding.column = row, 1

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..config import resolve_context
 from .report import FORMATTERS
 from .run import check
 from .tracker import import_letter
@@ -12,8 +13,9 @@ from .tracker import import_letter
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the findings in the chosen format; exit 1 when any is an error (InputError: exit 2, by the CLI)."""
-    result = check(Path(args.dir), publish=getattr(args, "publish", False), strict=getattr(args, "strict", False),
-                   names_file=getattr(args, "names", None))
+    ctx = resolve_context(Path(args.dir), publish=getattr(args, "publish", False),
+                          strict=getattr(args, "strict", False), names_file=getattr(args, "names", None))
+    result = check(ctx)
     sys.stdout.write(FORMATTERS[getattr(args, "format", "text") or "text"](result))
     return 0 if result.ok else 1
 

@@ -63,6 +63,28 @@ def _source_line(source: str, figure: Path, fallback: int) -> int:
     return fallback
 
 
+BITMAP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
+_GLYPH_USE = re.compile(r"<use\b[^>]*href=\"#[A-Za-z][\w.+]*-[0-9a-fA-F]{2,}\"")
+_EMBEDDED_BITMAP = re.compile(r"<image\b")
+
+
+def _draws_text_as_shapes(figure: Path) -> bool:
+    """An SVG whose glyphs are paths (matplotlib's ``svg.fonttype: path``) or that only wraps a bitmap."""
+    try:
+        svg = figure.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(_GLYPH_USE.search(svg) or _EMBEDDED_BITMAP.search(svg))
+
+
+def _unreadable(rel: str, line: int, root: Path, figure: Path, publish: bool, what: str, fix: str) -> Finding:
+    try:
+        shown = figure.relative_to(root).as_posix()
+    except ValueError:
+        shown = figure.name
+    return Finding("DHR-A010", "error" if publish else "warning", rel, line, 1, f"the figure {shown} {what}", fix)
+
+
 def figure_findings(root: Path, rel: str, markdown: str, names: NameList, publish: bool) -> list[Finding]:
     """Real names (the private list) and identifying details in the SVG figures chapter ``rel`` shows,
     reported against the chapter with the figure named (never the name itself)."""
@@ -70,9 +92,21 @@ def figure_findings(root: Path, rel: str, markdown: str, names: NameList, publis
     source = chapter.read_text(encoding="utf-8") if chapter.suffix in (".qmd", ".md") and chapter.is_file() else ""
     found: list[Finding] = []
     for target, md_line in dict.fromkeys(linked_images(markdown)):
-        if "://" in target or not target.lower().endswith(".svg"):
+        if "://" in target:
             continue
         figure = (chapter.parent / unquote(target)).resolve()
+        if figure.suffix.lower() != ".svg":
+            if figure.suffix.lower() in BITMAP_SUFFIXES and not figure.with_suffix(".svg").is_file():
+                found.append(_unreadable(rel, _source_line(source, figure, md_line), root, figure, publish,
+                                         "is a bitmap image, whose text cannot be searched for names",
+                                         "give an SVG version of it with the same name (text kept as text), or, "
+                                         "for a photograph, check it by hand and suppress with the reason"))
+            continue
+        if _draws_text_as_shapes(figure):
+            found.append(_unreadable(rel, _source_line(source, figure, md_line), root, figure, publish,
+                                     "draws its text as shapes, which cannot be searched for names",
+                                     "keep chart text as text: remove `svg.fonttype: path` from matplotlibrc "
+                                     "or the chapter's code"))
         texts = svg_text(figure)
         if not texts:
             continue

@@ -11,6 +11,7 @@ from pathlib import Path
 from .anonymity import identifier_findings, load_names, name_findings
 from .document import Document
 from .findings import Finding
+from .outputscan import MAX_OUTPUT_MB, docx_findings, html_attribute_findings, size_findings
 from .workspace import Workspace
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -190,7 +191,7 @@ def check_html(path: Path, file: str, publish: bool, names) -> list[Finding]:
 
 
 def check_output_files(root: Path, output_dir: Path, *, publish: bool, names_file,
-                       shown_as: str | None = None) -> list[Finding]:
+                       shown_as: str | None = None, max_output_mb: float = MAX_OUTPUT_MB) -> list[Finding]:
     names, _ = load_names(names_file)
     found: list[Finding] = []
     output_dir = Path(output_dir)
@@ -210,4 +211,9 @@ def check_output_files(root: Path, output_dir: Path, *, publish: bool, names_fil
         found += check_pdf(path, shown(path), publish, names)
     for path in pages:
         found += check_html(path, shown(path), publish, names)
+        found += html_attribute_findings(path, shown(path), names)
+        found += size_findings(path, shown(path), max_output_mb)
+    for path in sorted(output_dir.rglob("*.docx")):
+        found += docx_findings(path, shown(path), names)
+        found += size_findings(path, shown(path), max_output_mb)
     return found

@@ -2,11 +2,14 @@
 rendered outputs (``check_outputs``); and the readiness gate for a chapter cell (``assert_ready``)."""
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import BuildError
+from ..config import BuildContext, as_context
+from ..denylist import read_deny_list
+from ..errors import BuildError, InputError
+from ..project import load_project
+from ..settings import DhrSettings
 from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
 from .catalogue import catalogue
 from .config import severity_overrides
@@ -47,27 +50,29 @@ def finalize(findings: list[Finding], *, documents: list[Document], overrides: d
     return sorted(kept.values(), key=lambda f: (f.file, f.line, f.column, SEVERITY_ORDER[f.severity], f.rule))
 
 
-def check(root: Path | str, *, publish: bool = False, strict: bool = False,
+def check(target: Path | str | BuildContext, *, publish: bool = False, strict: bool = False,
           names_file: Path | str | None = None) -> CheckResult:
-    """Check a review's sources and data (nothing is executed). Bad input raises InputError."""
-    ws = build_workspace(root, publish=publish, names_file=names_file)
+    """Check a review's sources and data (nothing is executed). Bad input raises InputError.
+
+    ``target`` is a project root (then publish/strict/names_file apply) or a resolved BuildContext."""
+    ctx = as_context(target, publish=publish, strict=strict, names_file=names_file)
+    ws = build_workspace(ctx)
     findings: list[Finding] = []
     for family in FAMILIES:
         findings += family(ws)
-    findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=strict)
+    findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=ctx.strict)
     return CheckResult(findings, files=ws.files, rules=len(catalogue()))
 
 
-def check_book(root: Path | str, chapters: dict[str, str], *, publish: bool = False, strict: bool = False,
-               names_file: Path | str | None = None) -> CheckResult:
+def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, publish: bool = False,
+               strict: bool = False, names_file: Path | str | None = None) -> CheckResult:
     """Check executed chapters (rel path -> executed Markdown): language, anonymity, placeholders and
     tracebacks in the text that cells generated, and anonymity in the text of the SVG figures they show. Lines already in the chapter's source are skipped
     (``check`` reports those), so each problem is reported once, at its source when it has one."""
-    root = Path(root).resolve()
-    names, _ = load_names(names_file)
-    from ..project import load_project
-
-    overrides = severity_overrides(load_project(root).dhr)
+    ctx = as_context(target, publish=publish, strict=strict, names_file=names_file)
+    root, publish = ctx.root, ctx.publish
+    names, _ = load_names(ctx.deny_list)
+    overrides = severity_overrides(ctx.project.dhr)
     findings: list[Finding] = []
     documents = []
     for rel, markdown in chapters.items():
@@ -93,27 +98,34 @@ def check_book(root: Path | str, chapters: dict[str, str], *, publish: bool = Fa
                 findings.append(Finding("DHR-P006", "error", rel, text.count("\n", 0, match.start()) + 1, 1,
                                         "a Python traceback is in the executed chapter",
                                         "fix the failing cell"))
-    findings = finalize(findings, documents=[], overrides=overrides, strict=strict)
+    findings = finalize(findings, documents=[], overrides=overrides, strict=ctx.strict)
     return CheckResult(findings, files=len(chapters), rules=len(catalogue()))
 
 
-def check_outputs(root: Path | str, output_dir: Path | str, *, publish: bool = False,
-                  names_file: Path | str | None = None, shown_as: str | None = None) -> CheckResult:
+def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, publish: bool = False,
+                  strict: bool = False, names_file: Path | str | None = None,
+                  shown_as: str | None = None) -> CheckResult:
     """Check rendered outputs: PDF size and tagging, image alt text, leaks in text and metadata.
 
-    ``shown_as`` names the output folder in findings (e.g. "_book") when ``output_dir`` is a temporary
-    build folder that the user never sees.
+    ``target`` is a resolved BuildContext, or a folder (a project root, or a copied output folder without a
+    project: then no project rule settings apply). ``shown_as`` names the output folder in findings (e.g.
+    "_book") when ``output_dir`` is a temporary build folder that the user never sees.
     """
-    root = Path(root).resolve()
-    findings = check_output_files(root, Path(output_dir), publish=publish, names_file=names_file,
-                                  shown_as=shown_as)
-    try:
-        from ..project import load_project
-
-        overrides = severity_overrides(load_project(root).dhr)
-    except Exception:  # outputs can be checked without a valid project (e.g. a copied _book folder)
-        overrides = {}
-    findings = finalize(findings, documents=[], overrides=overrides, strict=False)
+    limit = DhrSettings().max_output_mb
+    if isinstance(target, BuildContext):
+        root, publish, strict, deny = target.root, target.publish, target.strict, target.deny_list
+        overrides = severity_overrides(target.project.dhr)
+        limit = target.project.settings.max_output_mb
+    else:
+        root, deny = Path(target).resolve(), read_deny_list(names_file)
+        try:
+            project = load_project(root)
+            overrides, limit = severity_overrides(project.dhr), project.settings.max_output_mb
+        except InputError:  # outputs can be checked without a valid project (e.g. a copied _book folder)
+            overrides = {}
+    findings = check_output_files(root, Path(output_dir), publish=publish, names_file=deny, shown_as=shown_as,
+                                  max_output_mb=limit)
+    findings = finalize(findings, documents=[], overrides=overrides, strict=strict)
     return CheckResult(findings, files=len({f.file for f in findings}), rules=len(catalogue()))
 
 
@@ -137,11 +149,11 @@ class Readiness:
 
 def assert_ready(root: Path | str | None = None, *, publish: bool | None = None) -> Readiness:
     """Run ``check`` on the project (for a validation cell); raise BuildError listing errors."""
-    from ..context import is_publish, project_root
+    from ..context import is_publish, names_file, project_root
 
     root = root or project_root()
     publish = is_publish() if publish is None else publish
-    result = check(root, publish=publish, names_file=os.environ.get("DHR_NAMES_FILE") or None)
+    result = check(root, publish=publish, names_file=names_file())
     if result.errors:
         from .report import format_finding
 

@@ -5,15 +5,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-
+from ..config import BuildContext, as_context
+from ..denylist import DenyList
 from ..errors import InputError, Problem, relpath
-from ..loader import load_review
 from ..loading.csvio import read_table
 from ..loading.yamldoc import yaml_index
 from ..model import Review
-from ..project import Project, load_project
-from .config import severity_overrides
+from ..project import Project
 from ..source import Chapter, read_chapter
+from .config import severity_overrides
 from .document import Document, Section, chapter_document
 
 
@@ -35,7 +35,7 @@ class Workspace:
     review: Review
     documents: list[Document]
     publish: bool = False
-    names_file: Path | None = None
+    deny_list: DenyList = field(default_factory=DenyList)
     overrides: dict[str, str] = field(default_factory=dict)
 
     # Sections ----------------------------------------------------------------------------------
@@ -129,24 +129,24 @@ def chapter_problems(project: Project) -> list[Problem]:
     return read_chapters(project)[1]
 
 
-def build_workspace(root: Path | str, *, publish: bool = False, names_file: Path | str | None = None) -> Workspace:
-    """Read the project; bad input (data, _quarto.yml, rule settings, chapters) raises InputError."""
-    root = Path(root).resolve()
-    project = load_project(root)
+def build_workspace(target: Path | str | BuildContext, *, publish: bool = False,
+                    names_file: Path | str | None = None) -> Workspace:
+    """Read the project (or take it from a resolved context); bad input (data, _quarto.yml, rule settings,
+    chapters) raises InputError, every problem at once."""
+    ctx = as_context(target, publish=publish, names_file=names_file)
     problems: list[Problem] = []
     try:
-        review = load_review(root)
+        review = ctx.review
     except InputError as exc:
         problems += exc.problems
-    chapters, chapter_errors = read_chapters(project)
+    chapters, chapter_errors = read_chapters(ctx.project)
     problems += chapter_errors
     if problems:
         raise InputError(problems)
-    appendix = {ref.rel: ref.appendix for ref in project.chapters}
+    appendix = {ref.rel: ref.appendix for ref in ctx.project.chapters}
     documents = [chapter_document(chapter, appendix=appendix[chapter.rel]) for chapter in chapters]
-    return Workspace(root, project, review, documents, publish=publish,
-                     names_file=Path(names_file) if names_file else None,
-                     overrides=severity_overrides(project.dhr))
+    return Workspace(ctx.root, ctx.project, review, documents, publish=ctx.publish, deny_list=ctx.deny_list,
+                     overrides=severity_overrides(ctx.project.dhr))
 
 
 # Data text ---------------------------------------------------------------------------------------

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .book import Book, BookChapter
-    from .pipeline import RenderResult, render
+    from .pipeline import build, render
+    from .result import RenderOptions, RenderResult
 
-__all__ = ["render", "RenderResult", "Book", "BookChapter"]
-_EXPORTS = {"render": ".pipeline", "RenderResult": ".pipeline", "Book": ".book", "BookChapter": ".book"}
+__all__ = ["render", "build", "RenderResult", "RenderOptions", "Book", "BookChapter"]
+_EXPORTS = {"render": ".pipeline", "build": ".pipeline", "RenderResult": ".result", "RenderOptions": ".result",
+            "Book": ".book", "BookChapter": ".book"}
 
 
 def __getattr__(name: str) -> Any:

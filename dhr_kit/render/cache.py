@@ -1,4 +1,5 @@
-"""The execution cache (`.dhr-cache/chapters/`): a chapter's cell outputs and what they depended on.
+"""The build caches under `.dhr-cache/`: a chapter's cell outputs and what they depended on (`chapters/`),
+and the numbered book (`book.json`). The output folder's stamp is in :mod:`.outputs`.
 
 An entry is valid when the chapter source, `_quarto.yml`, the dhr-kit version and the build mode
 (draft/publish) hash to the stored key AND every file/folder the kernel read still hashes the same.
@@ -139,3 +140,29 @@ class ChapterCache:
     def _fresh_folder_hash(self, rel: str) -> str:
         self.hasher._memo.pop(("d", rel), None)
         return self.hasher.folder(rel)
+
+
+class BookCache:
+    """The numbered book (`.dhr-cache/book.json`): the book pass's result, keyed by the digest of its input."""
+
+    def __init__(self, root: Path):
+        self.path = root / CACHE_DIR / "book.json"
+
+    @staticmethod
+    def digest(payload: Any) -> str:
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+    def load(self, digest: str) -> dict[str, Any] | None:
+        """The stored chapters and problems (plain dicts) when stored for ``digest``, else None."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data["digest"] == digest:
+                return {"chapters": list(data["chapters"]), "problems": list(data["problems"])}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def store(self, digest: str, chapters: list[dict[str, Any]], problems: list[dict[str, Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps({"digest": digest, "chapters": chapters, "problems": problems}),
+                             encoding="utf-8")

@@ -1,50 +1,46 @@
-"""Choosing the engine, and the Quarto engine (`quarto render` with equivalent options)."""
+"""The engines a render can use, by name. An engine turns a project into executed chapters and written
+files; the pipeline (:mod:`.pipeline`) runs the same QA gates, staging folder and swap around every one.
+
+``auto`` picks the available engine of lowest priority: Quarto when a `quarto` binary is on PATH, else embedded.
+"""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import InputError, Problem
-from ..project import Project
-from ..tools.quarto import find_quarto, run_quarto
-from .outputs import staging_dir, swap_in
+from .engine_base import Engine
+from .engine_embedded import EmbeddedEngine
+from .engine_quarto import QuartoEngine
 
-ENGINES = ("auto", "embedded", "quarto")
-QUARTO_FORMATS = {"html": "html", "pdf": "typst", "docx": "docx", "markdown": "md"}
-
-
-def choose_engine(engine: str) -> str:
-    """`auto` → quarto when a `quarto` binary is on PATH, else embedded."""
-    if engine not in ENGINES:
-        raise InputError(Problem("dhr render", f"unknown engine {engine!r}", fix=f"use one of {', '.join(ENGINES)}"))
-    if engine == "auto":
-        return "quarto" if find_quarto() is not None else "embedded"
-    return engine
+_REGISTRY: dict[str, Callable[[], Engine]] = {}
+_AUTO_PRIORITY: dict[str, int] = {}
 
 
-def quarto_arguments(project: Project, fmt: str, out_dir: Path, *, publish: bool, no_cache: bool) -> list[str]:
-    args = ["render", str(project.root), "--to", QUARTO_FORMATS[fmt], "--output-dir", str(out_dir)]
-    if publish:
-        args += ["-M", "dhr-publish:true"]
-    if no_cache:
-        args += ["--cache-refresh"]
-    return args
+def register_engine(name: str, factory: Callable[[], Engine], *, auto_priority: int | None = None) -> None:
+    """Make an engine available as `--engine NAME`; with ``auto_priority`` `auto` may choose it (lowest
+    first, when available)."""
+    _REGISTRY[name] = factory
+    if auto_priority is not None:
+        _AUTO_PRIORITY[name] = auto_priority
 
 
-def render_with_quarto(project: Project, formats: list[str], *, publish: bool, strict: bool,
-                       names_file: Path | str | None, no_cache: bool, gate: Callable[[], None]):
-    """`dhr check` first (``gate``), then one `quarto render` per format into a staging folder."""
-    from .pipeline import RenderResult, _check_outputs
+def engine_names() -> tuple[str, ...]:
+    return ("auto", *_REGISTRY)
 
-    gate()
-    env = {"DHR_PUBLISH": "1" if publish else "0", "DHR_PROJECT": str(project.root)}
-    result = RenderResult(engine="quarto", output_dir=project.output_dir)
-    with staging_dir(project.output_dir) as staging:
-        for fmt in formats:
-            run_quarto(quarto_arguments(project, fmt, staging, publish=publish, no_cache=no_cache),
-                       cwd=project.root, env=env)
-        _check_outputs(project, staging, publish, strict, names_file)
-        written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
-        swap_in(staging, project.output_dir)
-    result.outputs = [project.output_dir / p for p in written]
-    return result
+
+def choose_engine(name: str) -> str:
+    """The engine's name, `auto` resolved; an unknown name is bad input."""
+    if name != "auto" and name not in _REGISTRY:
+        raise InputError(Problem("dhr render", f"unknown engine {name!r}", fix=f"use one of {', '.join(engine_names())}"))
+    if name == "auto":
+        return next(n for n in sorted(_AUTO_PRIORITY, key=_AUTO_PRIORITY.__getitem__) if _REGISTRY[n]().available())
+    return name
+
+
+def engine_for(name: str) -> Engine:
+    """A fresh engine for one render."""
+    return _REGISTRY[choose_engine(name)]()
+
+
+register_engine("embedded", EmbeddedEngine, auto_priority=100)  # always available
+register_engine("quarto", QuartoEngine, auto_priority=0)  # when `quarto` is on PATH

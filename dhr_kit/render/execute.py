@@ -1,11 +1,10 @@
 """Run chapters' code cells in real Jupyter kernels (nbclient + ipykernel), one kernel reused per worker.
 
-The notebook handed to the kernel is the chapter's evaluated cells between two hidden cells: the
-first (in a new kernel) installs an audit hook that records every file and folder the kernel reads
-under the project root, then resets the kernel to a fresh kernel's state for this chapter (user
-namespace, cwd, DHR_* environment, figures, review cache, project modules, warnings); the last
-prints the read-set as JSON, which the cache hashes (so a changed data file re-executes exactly the
-chapters that read it).
+The notebook handed to the kernel is the chapter's evaluated cells between two hidden one-line cells
+calling :mod:`dhr_kit.kernel_setup`: the first (in a new kernel) installs its read recorder, then resets
+the kernel to a fresh kernel's state for this chapter (user namespace, cwd, DHR_* environment, figures,
+review cache, project modules, warnings); the last prints the read-set as JSON, which the cache hashes
+(so a changed data file re-executes exactly the chapters that read it).
 """
 from __future__ import annotations
 
@@ -24,7 +23,9 @@ from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from ..context import chapter_environment
 from ..errors import BuildError, ToolError
+from ..kernel_setup import REPORT_CODE, reset_code, setup_code
 from ..paths import templates_dir
 from ..source import Cell, Chapter
 
@@ -34,119 +35,7 @@ QUARTO_DEFAULTS: dict[str, Any] = {
 EXECUTE_KEYS = set(QUARTO_DEFAULTS)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
-FIGURE_FORMATS = ("svg", "png")
-PRINT_FIGURE_KWARGS = {"bbox_inches": "tight", "metadata": {"Date": None}}  # matplotlib_inline's + no date
-
-# Runs once per kernel: installs the read recorder (an audit hook cannot be removed, so it is installed
-# once and its sets are cleared per chapter) and a `_dhr_kernel` module whose reset() puts the process
-# back into the state a fresh kernel would have before each chapter.
-_SETUP_CELL = r"""
-def _dhr_setup():
-    import importlib, linecache, os, sys, types, warnings
-    state = types.ModuleType("_dhr_kernel")
-    state.files, state.dirs, state.root = set(), set(), ""
-    def record(event, args):
-        root = state.root
-        if not root:
-            return
-        if event == "open":
-            path, mode, flags = args
-            if isinstance(mode, str):
-                if "r" not in mode or "+" in mode:
-                    return
-            elif flags is not None and flags & (os.O_WRONLY | os.O_RDWR):
-                return
-        elif event in ("os.listdir", "os.scandir"):
-            path = args[0] if args else "."
-        else:
-            return
-        if isinstance(path, int) or path is None:
-            return
-        try:
-            path = os.path.abspath(os.fsdecode(path))
-        except (TypeError, ValueError):
-            return
-        if path.startswith(root):
-            (state.files if event == "open" else state.dirs).add(path[len(root):])
-    sys.addaudithook(record)
-    # figures as SVG (text kept as text: the anonymity checks read it) plus a PNG twin (docx); no date in
-    # either file, so the same chart gives the same bytes
-    from IPython import get_ipython
-    inline = get_ipython().config.InlineBackend
-    inline.figure_formats = set(FIGURE_FORMATS)
-    inline.print_figure_kwargs = dict(PRINT_FIGURE_KWARGS)
-    # "UserWarning: text" — no temporary file paths in the book
-    warnings.formatwarning = lambda message, category, *args, **kwargs: f"{category.__name__}: {message}\n"
-    state.environ, state.path = dict(os.environ), list(sys.path)
-    state.filters = list(warnings.filters)
-    state.formatwarning, state.showwarning = warnings.formatwarning, warnings.showwarning
-
-    def project_module(module, root):
-        # a module of the review itself (re-imported per chapter, so its file is in the read-set);
-        # never packages installed inside the project (.venv) or extension modules
-        file = getattr(module, "__file__", None)
-        if not isinstance(file, str) or not file.endswith(".py"):
-            return False
-        path = os.path.abspath(file)
-        if not path.startswith(root):
-            return False
-        parts = path[len(root):].split(os.sep)
-        return not parts[0].startswith(".") and "site-packages" not in parts and "dist-packages" not in parts
-
-    def reset(project, publish, chapter_dir):
-        from IPython import get_ipython
-        root = os.path.join(os.path.abspath(project), "")
-        state.root = ""  # nothing the reset itself reads counts
-        get_ipython().reset(new_session=True)
-        for name in ("last_type", "last_value", "last_traceback"):
-            sys.__dict__.pop(name, None)
-        if "matplotlib.pyplot" in sys.modules:
-            sys.modules["matplotlib.pyplot"].close("all")
-        inline = sys.modules.get("matplotlib_inline.config")
-        if inline is not None and inline.InlineBackend.initialized():  # a chapter may have changed them
-            backend = inline.InlineBackend.instance()
-            backend.figure_formats = set(FIGURE_FORMATS)
-            backend.print_figure_kwargs = dict(PRINT_FIGURE_KWARGS)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if "matplotlib" in sys.modules:
-                sys.modules["matplotlib"].rc_file_defaults()
-            if "pandas" in sys.modules:
-                sys.modules["pandas"].reset_option("all")
-        review = sys.modules.get("dhr_kit.helpers._review")
-        if review is not None:
-            review._CACHE.clear()  # every chapter re-reads the data files it uses
-        for name, module in list(sys.modules.items()):
-            if project_module(module, root):
-                del sys.modules[name]
-        importlib.invalidate_caches()
-        linecache.clearcache()
-        sys.path[:] = state.path
-        warnings.filters[:] = state.filters
-        warnings.formatwarning, warnings.showwarning = state.formatwarning, state.showwarning
-        warnings.onceregistry.clear()
-        warnings._filters_mutated()  # forgets which warnings were already shown
-        os.environ.clear()
-        os.environ.update(state.environ)
-        os.environ.update({"DHR_PROJECT": project, "DHR_PUBLISH": publish, "DHR_CHAPTER_DIR": chapter_dir})
-        os.chdir(project)
-        state.files.clear()
-        state.dirs.clear()
-        state.root = root
-
-    def report():
-        import json
-        state.root = ""
-        print(json.dumps({"files": sorted(state.files), "dirs": sorted(state.dirs)}))
-
-    state.reset, state.report = reset, report
-    sys.modules["_dhr_kernel"] = state
-_dhr_setup()
-""".replace("FIGURE_FORMATS", repr(FIGURE_FORMATS)).replace("PRINT_FIGURE_KWARGS", repr(PRINT_FIGURE_KWARGS))
-
-_RESET_CELL = '__import__("sys").modules["_dhr_kernel"].reset({project!r}, {publish!r}, {chapter_dir!r})\n'
-
-_REPORT_CELL = '__import__("sys").modules["_dhr_kernel"].report()\n'
+_SETUP_CELL = setup_code()  # a new kernel's first cell: install dhr_kit/kernel_setup.py (read recorder, reset)
 
 
 def effective_options(cell: Cell, chapter: Chapter, project_execute: dict[str, Any]) -> dict[str, Any]:
@@ -216,12 +105,11 @@ def cell_error(chapter: Chapter, cell: Cell, error: dict[str, Any]) -> BuildErro
     return BuildError(f"{where}: the cell raised {name}: {value}\n  fix: {fix}")
 
 
-def _kernel_env(root: Path, chapter: Chapter, publish: bool) -> dict[str, str]:
+def _kernel_env(dhr_env: dict[str, str]) -> dict[str, str]:
+    """The kernel process's environment: ours, the chapter's DHR_* variables, and figure settings."""
     env = dict(os.environ)
+    env.update(dhr_env)
     env.update({
-        "DHR_PROJECT": str(root),
-        "DHR_PUBLISH": "1" if publish else "0",
-        "DHR_CHAPTER_DIR": str(chapter.path.parent.resolve()),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "MATPLOTLIBRC": str(templates_dir() / "matplotlibrc"),  # SVG text as text, stable ids, the report's font
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -231,14 +119,15 @@ def _kernel_env(root: Path, chapter: Chapter, publish: bool) -> dict[str, str]:
 
 
 class KernelSession:
-    """One Jupyter kernel that runs chapters one after another, reset before each (see _SETUP_CELL).
+    """One Jupyter kernel that runs chapters one after another, reset before each (see dhr_kit.kernel_setup).
 
     Not thread-safe: one session per worker thread, closed (kernel shut down) by that thread. A chapter
     that fails in any way discards the kernel; the next chapter starts a fresh one.
     """
 
-    def __init__(self, root: Path, *, kernel_name: str = "python3", timeout: int = 600):
-        self.root, self.kernel_name, self.timeout = root, kernel_name, timeout
+    def __init__(self, root: Path, *, names_file: Path | None = None, kernel_name: str = "python3",
+                 timeout: int = 600):
+        self.root, self.names_file, self.kernel_name, self.timeout = root, names_file, kernel_name, timeout
         self.km: Any = None
         self.kc: Any = None
         self.kernels_started = 0
@@ -251,8 +140,9 @@ class KernelSession:
         """
         code_cells = chapter.code_cells
         fresh = self.km is None
-        reset = _RESET_CELL.format(project=str(self.root), publish="1" if publish else "0",
-                                   chapter_dir=str(chapter.path.parent.resolve()))
+        dhr_env = chapter_environment(self.root, publish=publish, chapter_dir=chapter.path.parent.resolve(),
+                                      names_file=self.names_file)
+        reset = reset_code(str(self.root), dhr_env)
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": self.kernel_name, "display_name": "Python 3", "language": "python"}
         nb.cells.append(nbformat.v4.new_code_cell((_SETUP_CELL if fresh else "") + reset))
@@ -266,7 +156,7 @@ class KernelSession:
                 nb_cell.metadata["tags"] = ["raises-exception"]
             positions[index] = len(nb.cells)
             nb.cells.append(nb_cell)
-        nb.cells.append(nbformat.v4.new_code_cell(_REPORT_CELL))
+        nb.cells.append(nbformat.v4.new_code_cell(REPORT_CODE))
 
         if fresh:
             self.km = AsyncKernelManager(kernel_name=self.kernel_name)
@@ -278,7 +168,7 @@ class KernelSession:
         try:
             if fresh:
                 self.kernels_started += 1
-            client.execute(env=_kernel_env(self.root, chapter, publish), stderr=subprocess.DEVNULL)
+            client.execute(env=_kernel_env(dhr_env), stderr=subprocess.DEVNULL)
             self.kc = client.kc
         except BaseException as exc:
             self.kc = self.kc or client.kc

@@ -1,23 +1,57 @@
 """Safe output folders: build next to the output dir, swap in at the end; skip unchanged rebuilds."""
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..boundary import OWNED_MARKER
 from .cache import CACHE_DIR, sha256_file
+
+_DEBRIS = re.compile(r"-(\d+)-[^-]*$")  # staging names carry the builder's process id: .<name>.tmp-<pid>-<random>
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return pid != 0
+
+
+def remove_debris(folder: Path, prefix: str) -> list[Path]:
+    """Delete ``prefix*`` folders in ``folder`` left by a build that was killed (its process is gone)."""
+    removed = []
+    for path in folder.glob(f"{glob.escape(prefix)}*") if folder.is_dir() else ():
+        match = _DEBRIS.search(path.name)
+        if path.is_dir() and not path.is_symlink() and match and not _process_alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def staging_prefix(name: str, kind: str = "tmp") -> str:
+    return f".{name}.{kind}-{os.getpid()}-"
 
 
 @contextmanager
 def staging_dir(output_dir: Path) -> Iterator[Path]:
-    """A fresh folder beside ``output_dir``; removed unless :func:`swap_in` consumed it."""
+    """A fresh folder beside ``output_dir``; removed unless :func:`swap_in` consumed it.
+
+    Folders left by a killed build (``.<name>.tmp-<pid>-*``, ``.<name>.old-<pid>-*``) are removed first."""
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
+    for kind in ("tmp", "old"):
+        remove_debris(output_dir.parent, f".{output_dir.name}.{kind}-")
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(output_dir.name), dir=output_dir.parent))
     umask = os.umask(0o022)
     os.umask(umask)
     os.chmod(staging, 0o777 & ~umask)  # mkdtemp's 0700 would hide the published folder from a web server
@@ -29,10 +63,14 @@ def staging_dir(output_dir: Path) -> Iterator[Path]:
 
 
 def swap_in(staging: Path, output_dir: Path) -> None:
-    """Replace ``output_dir`` by ``staging`` with two renames (the old folder is removed afterwards)."""
+    """Replace ``output_dir`` by ``staging`` with two renames (the old folder is removed afterwards).
+
+    The new folder is marked as dhr-kit's (``.dhr-output``), so a later build knows it may replace it."""
+    (staging / OWNED_MARKER).write_text("This folder is made by dhr-kit and replaced on every build.\n",
+                                        encoding="utf-8")
     old = None
     if output_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
+        old = Path(tempfile.mkdtemp(prefix=staging_prefix(output_dir.name, "old"), dir=output_dir.parent))
         os.rmdir(old)
         os.replace(output_dir, old)
     os.replace(staging, output_dir)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..paths import templates_dir
+from .activecontent import neutralise, publication_problems
 from .book import Book, BookChapter
 from .crossref import ChapterTree, number_chapters
 from .pandoc_ast import (Node, attr, copy_blocks, div, document, header, images, meta_bool, meta_string, node_id,
@@ -105,6 +106,7 @@ def parse_book(book: Book) -> PandocBook:
         trees = read_markdown_all([chapter.markdown for chapter in book.chapters])
         numbers = _number_by_hand_built_rules(book, trees)
     chapters = [Chapter(source, blocks, number) for source, blocks, number in zip(book.chapters, trees, numbers)]
+    _refuse_active_content(book, chapters)
     _make_ids_unique(chapters)
     pbook = PandocBook(book, chapters)
     pbook.cites = [n for ch in chapters for n in walk(ch.blocks) if n.get("t") == "Cite"]
@@ -120,6 +122,17 @@ def _number_by_hand_built_rules(book: Book, trees: list[list[Node]]) -> list[str
     chapters = [ChapterTree(source.rel, blocks, source.appendix) for source, blocks in zip(book.chapters, trees)]
     number_chapters(chapters, captions=False)
     return [chapter.number for chapter in chapters]
+
+
+def _refuse_active_content(book: Book, chapters: list[Chapter]) -> None:
+    """Comments removed, raw HTML made inert; in a publication build raw HTML is refused (see activecontent)."""
+    problems = []
+    for chapter in chapters:
+        found = neutralise(chapter.blocks, publish=book.publish)
+        if found and book.publish:
+            problems += publication_problems(found, book.root / chapter.source.rel, chapter.source.rel)
+    if problems:
+        raise InputError(problems)
 
 
 def _has_number_span(header_node: Node) -> bool:

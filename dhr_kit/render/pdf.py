@@ -6,6 +6,7 @@ must contain every file it reads); nothing of that folder's path reaches the PDF
 from __future__ import annotations
 
 import dataclasses
+import os
 import json
 import re
 import shutil
@@ -17,6 +18,7 @@ from ..paths import templates_dir
 from ..tools.pandoc import run_pandoc
 from ..tools.typst import compile_pdf
 from .book import Book
+from .outputs import remove_debris
 from .pandoc_ast import image_alt, images, meta_bool, meta_list, meta_map, meta_raw, meta_string, raw_block, retarget_links
 from .pandoc_book import (ImageCopier, PandocBook, common_meta, filter_path, parse_book, people, references_blocks,
                           rewrite_images, victim_line_needed)
@@ -52,7 +54,8 @@ def write_executive_summary_pdf(book: Book, out_path: Path) -> Path:
 def _write(pbook: PandocBook, out_path: Path, *, title: str, subtitle: str, toc: bool) -> Path:
     _check_alt_text(pbook)
     out_path = Path(out_path)
-    with tempfile.TemporaryDirectory(prefix="dhr-typst-") as tmp:
+    remove_debris(Path(tempfile.gettempdir()), "dhr-typst-")  # left by a killed build
+    with tempfile.TemporaryDirectory(prefix=f"dhr-typst-{os.getpid()}-") as tmp:
         workdir = Path(tmp)
         blocks = _body(pbook)
         rewrite_images(pbook, blocks, ImageCopier(workdir, "images"))

@@ -1,443 +1,96 @@
-"""`render()`: load the project → QA gate → execute (cached) → assemble the Book → writers →
-publication checks → swap the output folder in. Any failure leaves the previous outputs untouched."""
+"""`render()`: resolve the build context once → the engine's bad-input checks → QA gate on the sources →
+the engine executes → QA gate on the executed chapters → the engine writes into a staging folder → QA
+gate on the outputs → swap the staging folder in. The same gates and the same atomic swap for every
+engine; any failure leaves the previous outputs untouched."""
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import queue
-import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from .. import __version__
-from ..errors import BuildError, InputError, Problem
-from ..project import Project, load_project
-from .assemble import chapter_markdown
-from .book import Book, BookChapter
-from .cache import CACHE_DIR, ChapterCache, Hasher, fallback_read_set, normalise_read_set
-from .crossref import SourceChapter, number_book
-from .execute import KernelSession
-from ..source import read_chapter as parse_chapter
-from .outputs import OutputStamp, staging_dir, swap_in, tree_digest
+from ..config import BuildContext, resolve_context
+from .datawatch import refuse_changes, snapshot
+from .engine_base import Engine, Execution
+from .engines import engine_for
+from .gates import DEFAULT_GATES, EXECUTED, OUTPUTS, SOURCES, Gate, GateInput, gate_names, run_gates
+from .outputs import OutputStamp, staging_dir, swap_in
 from .progress import Progress
-from ..source import Chapter
+from .result import RenderOptions, RenderResult
 
-FORMATS = ("html", "pdf", "docx")
-TARGETS = (*FORMATS, "all", "markdown")  # "markdown": the assembled book's Markdown (debugging, tests)
-PARALLEL_KERNELS = 2
-WRITER_THREADS = 3
+__all__ = ["render", "build", "RenderResult", "RenderOptions"]
 
-
-@dataclass
-class RenderResult:
-    engine: str
-    output_dir: Path
-    outputs: list[Path] = field(default_factory=list)
-    kernels_started: int = 0
-    executed: list[str] = field(default_factory=list)
-    cached: list[str] = field(default_factory=list)
-    chapter_seconds: dict[str, float] = field(default_factory=dict)
-    writers_skipped: bool = False  # outputs were already up to date
-    warnings: list[str] = field(default_factory=list)
-    book: Book | None = None
-    seconds: float = 0.0
-
-
-def _qa():
-    """dhr_kit.qa: the renderer's QA gate. A seam: the renderer's own tests render plain Quarto books
-    (not reviews) and replace it with ``lambda: None`` to switch the review rules off."""
-    from .. import qa
-
-    return qa
-
-
-def _gate(result: Any, stage: str, progress: Progress | None) -> None:
-    """Show a QA pass's warnings; stop the build on its errors."""
-    from ..qa.report import format_finding
-
-    for finding in result.warnings:
-        if progress is not None:
-            progress.warning(format_finding(finding))
-    errors = list(result.errors)
-    if not errors:
-        return
-    raise BuildError(f"{len(errors)} QA error{'s' if len(errors) != 1 else ''} {stage}; the outputs were not updated:\n  "
-                     + "\n  ".join(map(format_finding, errors))
-                     + "\n  fix: " + _FIXES.get(stage, "correct them, then render again"))
-
-
-_FIXES = {
-    "in the sources": "correct them (`dhr check` lists them in seconds), then render again",
-    "in the executed chapters": "correct the chapters, data or chart labels named above, then render again "
-                                "(these come from cell output and figures, which `dhr check` does not execute)",
-}
-
-
-def _selected_formats(to: str) -> list[str]:
-    if to not in TARGETS:
-        raise InputError(Problem("dhr render", f"unknown output format {to!r}", fix=f"use one of {', '.join(TARGETS)}"))
-    return list(FORMATS) if to == "all" else [to]
-
-
-# ---- execution ----------------------------------------------------------------------------------
-
-@dataclass
-class _Executed:
-    chapter: Chapter
-    outputs: list[list[dict]]
-    seconds: float | None  # None: from the cache or stored notebook outputs
-
-
-def _parse_all(project: Project) -> list[Chapter]:
-    problems: list[Problem] = []
-    chapters = []
-    for ref in project.chapters:
-        try:
-            chapters.append(parse_chapter(ref.path, ref.rel))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    return chapters
-
-
-def _stored_outputs_only(chapter: Chapter) -> bool:
-    """A notebook whose front matter says `execute: enabled: false` keeps its saved outputs (as Quarto)."""
-    execute = chapter.front_matter.get("execute") or {}
-    return chapter.path.suffix == ".ipynb" and execute.get("enabled") is False
-
-
-ISOLATE_ENV = "DHR_ISOLATE_CHAPTERS"
-
-
-def isolate_chapters(project: Project) -> bool:
-    """One kernel per chapter (`dhr: isolate-chapters: true` or DHR_ISOLATE_CHAPTERS=1) instead of one
-    reused kernel per worker, reset between chapters."""
-    env = os.environ.get(ISOLATE_ENV, "").strip().lower()
-    if env:
-        return env in {"1", "true", "yes"}
-    return project.dhr.get("isolate-chapters") is True
-
-
-def _run_in_kernels(project: Project, plan: list[tuple[Chapter, str]],
-                    run: Callable[[KernelSession, Chapter, str], _Executed]) -> tuple[list[_Executed], int]:
-    """Run the plan on PARALLEL_KERNELS workers, each with its own kernel session, taking chapters in order.
-
-    Returns the executed chapters and the number of kernels started. Every kernel is shut down before
-    this returns; after a failure no further chapter starts, and the first failure in chapter order is raised.
-    """
-    if not plan:
-        return [], 0
-    isolate = isolate_chapters(project)
-    pending: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index in range(len(plan)):
-        pending.put(index)
-    results: dict[int, _Executed] = {}
-    failures: dict[int, BaseException] = {}
-    started: list[int] = []
-    stop = threading.Event()
-
-    def worker() -> None:
-        session = KernelSession(project.root)
-        try:
-            while not stop.is_set():
-                try:
-                    index = pending.get_nowait()
-                except queue.Empty:
-                    return
-                chapter, key = plan[index]
-                try:
-                    results[index] = run(session, chapter, key)
-                except BaseException as exc:  # noqa: BLE001 — re-raised below, in chapter order
-                    failures[index] = exc
-                    stop.set()
-                    return
-                finally:
-                    if isolate:
-                        session.close()
-        finally:
-            session.close()
-            started.append(session.kernels_started)
-
-    threads = [threading.Thread(target=worker, name=f"dhr-kernel-{n}", daemon=True)
-               for n in range(min(PARALLEL_KERNELS, len(plan)))]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join()
-    finally:  # Ctrl-C: start no further chapter; each worker shuts its kernel down
-        stop.set()
-        for thread in threads:
-            thread.join()
-    if failures:
-        raise failures[min(failures)]
-    return [results[i] for i in sorted(results)], sum(started)
-
-
-def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no_cache: bool,
-                 progress: Progress, result: RenderResult) -> list[_Executed]:
-    cache = ChapterCache(project.root)
-    ignored = {CACHE_DIR, project.output_dir.name}
-    plan: list[tuple[Chapter, str]] = []
-    done: dict[str, _Executed] = {}
-    for chapter in chapters:
-        if _stored_outputs_only(chapter):
-            done[chapter.rel] = _Executed(chapter, [c.outputs or [] for c in chapter.code_cells], None)
-            continue
-        if not chapter.code_cells:
-            done[chapter.rel] = _Executed(chapter, [], None)  # nothing to run: no kernel
-            continue
-        key = cache.key(chapter.path, publish=publish, version=__version__)
-        entry = None if no_cache else cache.load(chapter.rel)
-        frozen = project.freeze is True and entry is not None
-        if entry is not None and (frozen or cache.is_fresh(entry, key)):
-            done[chapter.rel] = _Executed(chapter, entry.outputs, None)
-        else:
-            plan.append((chapter, key))
-
-    def run(session: KernelSession, chapter: Chapter, key: str) -> _Executed:
-        run_result = session.execute(chapter, publish=publish, project_execute=project.execute)
-        files = normalise_read_set(run_result.files, ignored) if run_result.files is not None \
-            else fallback_read_set(project.root)
-        dirs = normalise_read_set(run_result.dirs or [], ignored)
-        cache.store(chapter.rel, key, run_result.outputs, files, dirs, run_result.seconds)
-        progress.chapter(chapter.rel, run_result.seconds)
-        return _Executed(chapter, run_result.outputs, run_result.seconds)
-
-    for chapter in chapters:
-        if chapter.rel in done:
-            progress.chapter(chapter.rel, None)
-    executed, result.kernels_started = _run_in_kernels(project, plan, run)
-    done.update((item.chapter.rel, item) for item in executed)
-    result.executed = [c.rel for c, _ in plan]
-    result.cached = [c.rel for c in chapters if c.rel not in result.executed]
-    result.chapter_seconds = {rel: e.seconds for rel, e in done.items() if e.seconds is not None}
-    return [done[c.rel] for c in chapters]
-
-
-# ---- the book -----------------------------------------------------------------------------------
-
-def _title_page(project: Project) -> dict[str, str]:
-    fallback = {"csp": project.author, "title": project.title, "victim": "", "died": project.subtitle,
-                "chair": "", "author": project.author, "date": project.date, "marking": ""}
-    if not (project.root / "data" / "review.yml").is_file():
-        return fallback  # a project without case data (e.g. a plain Quarto book)
-    try:
-        from ..helpers import title_page_data
-        from ..loader import load_review
-    except ImportError:
-        return fallback
-    return {**fallback, **title_page_data(load_review(project.root))}
-
-
-def _numbered(project: Project, sources: list[SourceChapter]) -> tuple[list, list[Problem]]:
-    """The book pass (pandoc), cached by the digest of its input."""
-    payload = json.dumps([[s.rel, s.markdown, s.appendix, s.title] for s in sources]
-                         + [project.number_sections(), __version__])
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    path = project.root / CACHE_DIR / "book.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["digest"] == digest:
-            from .crossref import NumberedChapter
-            return [NumberedChapter(**c) for c in data["chapters"]], [Problem(**p) for p in data["problems"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    numbered, problems = number_book(sources, project.root, number_sections=project.number_sections())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"digest": digest, "chapters": [c.__dict__ for c in numbered],
-                                "problems": [p.__dict__ for p in problems]}), encoding="utf-8")
-    return numbered, problems
-
-
-def build_book(project: Project, executed: list[_Executed], *, publish: bool) -> tuple[Book, dict[str, str], list[Problem], list[str]]:
-    """Assemble the Book; also returns each chapter's executed Markdown (for QA), problems found and the
-    project-relative images the book shows."""
-    sources: list[SourceChapter] = []
-    problems: list[Problem] = []
-    executed_md: dict[str, str] = {}
-    refs = {ref.rel: ref for ref in project.chapters}
-    for item in executed:
-        chapter = item.chapter
-        slug = Path(chapter.rel).stem
-        md = chapter_markdown(chapter, item.outputs, root=project.root, slug=slug, publish=publish,
-                              project_execute=project.execute)
-        problems.extend(md.problems)
-        executed_md[chapter.rel] = md.markdown
-        sources.append(SourceChapter(chapter.rel, md.markdown, refs[chapter.rel].appendix,
-                                     str(chapter.front_matter.get("title") or "")))
-    numbered, book_problems = _numbered(project, sources)
-    problems.extend(book_problems)
-    summary = project.executive_summary
-    chapters = [BookChapter(rel=n.rel, markdown="", blocks=n.blocks, title=n.title, slug=Path(n.rel).stem,
-                            part=refs[n.rel].part, appendix=refs[n.rel].appendix,
-                            executive_summary=summary is not None and summary.rel == n.rel,
-                            front_matter=item.chapter.front_matter, number=n.number)
-                for n, item in zip(numbered, executed)]
-    book = Book(root=project.root, title=project.title, subtitle=project.subtitle, lang=project.lang,
-                chapters=chapters, title_page=_title_page(project), bibliography=project.bibliography,
-                csl=project.csl, publish=publish, output_stem=project.output_stem,
-                options={fmt: project.format_options(fmt) for fmt in ("html", "typst", "pdf", "docx")},
-                author=project.author, date=project.date)
-    images = sorted({image for n in numbered for image in n.images if "://" not in image})
-    return book, executed_md, problems, images
-
-
-# ---- writers ------------------------------------------------------------------------------------
-
-def _write_markdown(book: Book, out_dir: Path) -> list[Path]:
-    folder = out_dir / "markdown"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for chapter in book.chapters:
-        path = folder / f"{chapter.slug}.md"
-        path.write_text(chapter.markdown, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def _write_outputs(book: Book, formats: list[str], out_dir: Path, single_file: bool) -> list[Path]:
-    """Run the selected writers side by side: each spends most of its time in pandoc or typst."""
-    jobs = [job for fmt in formats for job in _writer_jobs(book, fmt, out_dir, single_file)]
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), WRITER_THREADS))) as pool:
-        futures = [pool.submit(write) for write, _ in jobs]
-        for future in futures:
-            future.result()  # the first writer error propagates; the staging folder is then discarded
-    return [path for _, paths in jobs for path in paths]
-
-
-def _writer_jobs(book: Book, fmt: str, out_dir: Path, single_file: bool) -> list[tuple[Any, list[Path]]]:
-    """(callable, files it writes) for one output format."""
-    if fmt == "markdown":
-        paths = [out_dir / "markdown" / f"{c.slug}.md" for c in book.chapters]
-        return [(lambda: _write_markdown(book, out_dir), paths)]
-    if fmt == "html":
-        from .html import write_html
-        return [(lambda: write_html(book, out_dir, single_file=single_file), [out_dir / "index.html"])]
-    if fmt == "pdf":
-        from .pdf import write_executive_summary_pdf, write_pdf
-        report = out_dir / f"{book.output_stem}.pdf"
-        jobs = [(lambda: write_pdf(book, report), [report])]
-        if any(c.executive_summary for c in book.chapters):
-            summary = out_dir / "executive-summary.pdf"
-            jobs.append((lambda: write_executive_summary_pdf(book, summary), [summary]))
-        return jobs
-    if fmt == "docx":
-        from .docx import write_docx
-        document = out_dir / f"{book.output_stem}.docx"
-        return [(lambda: write_docx(book, document), [document])]
-    raise AssertionError(fmt)
-
-
-def _output_stamp(book: Book, formats: list[str], single_file: bool, images: list[str],
-                  names_file: Path | str | None = None) -> str:
-    """Digest of everything the writers and the output checks read: the Book, the images it shows,
-    templates, dhr-kit's code, and the private names list (so a new name re-checks the outputs)."""
-    from ..paths import templates_dir
-
-    package = Path(__file__).resolve().parent.parent
-    try:
-        templates = tree_digest(templates_dir())
-    except FileNotFoundError:
-        templates = ""
-    chapters = json.dumps([c.__dict__ for c in book.chapters], sort_keys=True, default=str)
-    meta = json.dumps({k: v for k, v in book.__dict__.items() if k != "chapters"}, sort_keys=True, default=str)
-    figures = OutputStamp.digest(*(f"{rel}={Hasher(book.root).file(rel)}" for rel in images))
-    names = _names_digest(names_file)
-    return OutputStamp.digest(__version__, ",".join(formats), str(single_file), chapters, meta, templates,
-                              figures, tree_digest(package, "*.py"), names)
-
-
-def _names_digest(names_file: Path | str | None) -> str:
-    """The private names list's content digest ($DHR_NAMES_FILE when no file is given); never the names."""
-    import os
-
-    path = names_file or os.environ.get("DHR_NAMES_FILE")
-    if not path:
-        return ""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return f"unreadable:{path}"  # the checks themselves report the missing file
-
-
-# ---- the API ------------------------------------------------------------------------------------
 
 def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, strict: bool = False,
            names_file: Path | str | None = None, engine: str = "auto", no_cache: bool = False,
-           single_file: bool = False, quiet: bool = False, progress: Progress | None = None) -> RenderResult:
-    """Render the review at ``root``; raises InputError/BuildError/ToolError and keeps old outputs on failure."""
+           single_file: bool = False, quiet: bool = False, progress: Progress | None = None,
+           gates: Sequence[Gate] = DEFAULT_GATES) -> RenderResult:
+    """Render the review at ``root``; raises InputError/BuildError/ToolError and keeps old outputs on failure.
+
+    ``gates``: the QA gates to pass (default: the review checks; ``()`` for a plain Quarto book)."""
+    ctx = resolve_context(root, publish=publish, strict=strict, names_file=names_file, formats=to, engine=engine)
+    return build(ctx, RenderOptions(no_cache=no_cache, single_file=single_file), gates=gates,
+                 progress=progress or Progress(quiet=quiet))
+
+
+def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates: Sequence[Gate] = DEFAULT_GATES,
+          progress: Progress | None = None) -> RenderResult:
+    """Render from a resolved context (see :func:`render`)."""
     started = time.perf_counter()
-    progress = progress or Progress(quiet=quiet)
-    project = load_project(root)
-    formats = _selected_formats(to)
-    from .engines import choose_engine, render_with_quarto
+    progress = progress or Progress()
+    engine = engine_for(ctx.engine)
+    engine.prepare(ctx)
+    result = RenderResult(engine=engine.name, output_dir=ctx.project.output_dir)
+    run_gates(gates, SOURCES, ctx, GateInput(), progress, result.qa_results)
+    data_before = snapshot(ctx.root)
+    execution = engine.execute(ctx, options, progress, result)
+    if execution.executed_markdown is not None:
+        run_gates(gates, EXECUTED, ctx, GateInput(executed=execution.executed_markdown), progress, result.qa_results)
 
-    if choose_engine(engine) == "quarto":
-        result = render_with_quarto(project, formats, publish=publish, strict=strict, names_file=names_file,
-                                    no_cache=no_cache, gate=lambda: _check_sources(project, publish, strict, names_file))
-        result.seconds = time.perf_counter() - started
-        return result
-
-    chapters = _parse_all(project)  # bad input is reported before anything else runs
-    _check_sources(project, publish, strict, names_file, progress)
-    result = RenderResult(engine="embedded", output_dir=project.output_dir)
-    executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
-    book, executed_md, problems, book_images = build_book(project, executed, publish=publish)
-    result.book = book
-    if problems and (publish or strict):
-        raise BuildError("the book cannot be published as it is:\n  " + "\n  ".join(map(str, problems)))
-    for problem in problems:
-        result.warnings.append(str(problem))
-        progress.warning(str(problem))
-    qa = _qa()
-    if qa is not None:
-        _gate(qa.check_book(project.root, executed_md, publish=publish, strict=strict, names_file=names_file),
-              "in the executed chapters", progress)
-
-    stamp_store = OutputStamp(project.root)
-    stamp = _output_stamp(book, formats, single_file, book_images, names_file)
-    if stamp_store.matches(stamp, project.output_dir):
+    store = OutputStamp(ctx.root)
+    stamp = None if execution.stamp is None else OutputStamp.digest(execution.stamp, _checks_stamp(ctx, gates))
+    output_dir = ctx.project.output_dir
+    refuse_changes(ctx.root, data_before)
+    if stamp is not None and store.matches(stamp, output_dir):
         # The same outputs passed the same output checks (same names list, same mode) when written.
         result.writers_skipped = True
-        result.outputs = sorted(p for p in project.output_dir.rglob("*") if p.is_file())
+        result.outputs = sorted(p for p in output_dir.rglob("*") if p.is_file())
     else:
-        stamp_store.clear()
-        with staging_dir(project.output_dir) as staging:
-            progress.step(f"writing {', '.join(formats)}")
-            written = _write_outputs(book, formats, staging, single_file)
-            _check_outputs(project, staging, publish, strict, names_file, progress)
-            swap_in(staging, project.output_dir)
-        result.outputs = [project.output_dir / p.relative_to(staging) for p in written]
-        stamp_store.record(stamp, project.output_dir)
+        store.clear()
+        with staging_dir(output_dir) as staging:
+            written = _write_checked(engine, ctx, execution, staging, options, gates, progress, result)
+            refuse_changes(ctx.root, data_before)
+            swap_in(staging, output_dir)
+        result.outputs = [output_dir / p.relative_to(staging) for p in written]
+        if stamp is not None:
+            store.record(stamp, output_dir)
     result.seconds = time.perf_counter() - started
-    summary = (f"dhr render: {len(chapters)} chapters ({len(result.executed)} executed, {len(result.cached)} cached)"
-               f" in {result.seconds:.1f} s → {project.output_dir.name}/"
-               + (" (outputs already up to date)" if result.writers_skipped else ""))
-    progress.done(summary)
+    progress.done(_summary(ctx, result))
     return result
 
 
-def _check_sources(project: Project, publish: bool, strict: bool, names_file: Path | str | None,
-                   progress: Progress | None = None) -> None:
-    qa = _qa()
-    if qa is None:
-        return
-    _gate(qa.check(project.root, publish=publish, strict=strict, names_file=names_file), "in the sources", progress)
+def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, staging: Path,
+                   options: RenderOptions, gates: Sequence[Gate], progress: Progress,
+                   result: RenderResult) -> list[Path]:
+    """The engine writes into ``staging``; the executed (when only the outputs show them) and output gates."""
+    written = engine.write(ctx, execution, staging, options, progress)
+    if execution.executed_markdown is None:
+        executed = engine.executed_from_outputs(ctx, staging)
+        if executed:
+            run_gates(gates, EXECUTED, ctx, GateInput(executed=executed), progress, result.qa_results)
+    run_gates(gates, OUTPUTS, ctx, GateInput(output_dir=staging), progress, result.qa_results)
+    return written
 
 
-def _check_outputs(project: Project, out_dir: Path, publish: bool, strict: bool, names_file: Path | str | None,
-                   progress: Progress | None = None) -> None:
-    qa = _qa()
-    if qa is None:
-        return
-    shown_as = project.output_dir.relative_to(project.root).as_posix() \
-        if project.output_dir.is_relative_to(project.root) else project.output_dir.name
-    _gate(qa.check_outputs(project.root, out_dir, publish=publish, names_file=names_file, shown_as=shown_as),
-          "in the rendered outputs", progress)
+def _checks_stamp(ctx: BuildContext, gates: Sequence[Gate]) -> str:
+    """The output checks' settings: which gates, --strict, and the private names list's content digest
+    (so a new name re-checks the outputs; never the names themselves)."""
+    return OutputStamp.digest(gate_names(gates, OUTPUTS), str(ctx.strict), ctx.deny_list.digest)
+
+
+def _summary(ctx: BuildContext, result: RenderResult) -> str:
+    chapters = len(ctx.project.chapters)
+    if result.engine != "embedded":
+        return f"dhr render: {chapters} chapters with {result.engine} in {result.seconds:.1f} s → {ctx.project.output_dir.name}/"
+    return (f"dhr render: {chapters} chapters ({len(result.executed)} executed, {len(result.cached)} cached)"
+            f" in {result.seconds:.1f} s → {ctx.project.output_dir.name}/"
+            + (" (outputs already up to date)" if result.writers_skipped else ""))

@@ -30,8 +30,8 @@ def quarto_version(executable: Path) -> tuple[int, ...]:
     return tuple(int(part) for part in match.groups() if part is not None)
 
 
-def run_quarto(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> None:
-    """Run `quarto ARGS…` (version-checked); a failure raises ToolError with Quarto's message."""
+def require_quarto() -> Path:
+    """The `quarto` executable, checked to be recent enough; ToolError (with the fix) otherwise."""
     executable = find_quarto()
     if executable is None:
         raise ToolError("quarto", "the `quarto` command is not on PATH", FIX)
@@ -39,6 +39,12 @@ def run_quarto(args: list[str], *, cwd: Path, env: dict[str, str] | None = None)
     if version[:2] < MINIMUM_VERSION:
         shown = ".".join(map(str, version))
         raise ToolError("quarto", f"version {shown} is too old (need {'.'.join(map(str, MINIMUM_VERSION))})", FIX)
+    return executable
+
+
+def run_quarto(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> None:
+    """Run `quarto ARGS…` (version-checked); a failure raises ToolError with Quarto's message."""
+    executable = require_quarto()
     done = subprocess.run([str(executable), *args], cwd=cwd, env={**os.environ, **(env or {})},
                           capture_output=True, text=True)
     if done.returncode != 0:

@@ -51,8 +51,16 @@ def compile_pdf(main: Path, output: Path, *, root: Path,
             str(main), output=str(output), root=str(root), font_paths=[str(fonts_dir())],
             ignore_system_fonts=True, pdf_standards=list(pdf_standards), timestamp=_timestamp())
     except typst.TypstError as exc:
-        raise ToolError("typst", "PDF compilation failed:\n" + _describe(exc), _fix_for(exc)) from None
-    return [_describe(w) for w in warnings]
+        raise ToolError("typst", "PDF compilation failed:\n" + _without_build_folder(_describe(exc), root),
+                        _fix_for(exc)) from None
+    return [_without_build_folder(_describe(w), root) for w in warnings]
+
+
+def _without_build_folder(text: str, root: Path) -> str:
+    """Typst names files by absolute path; the temporary build folder means nothing to the author."""
+    for form in {str(root), str(Path(root).resolve())}:
+        text = text.replace(form + os.sep, "").replace(form, ".")
+    return text
 
 
 def _describe(diagnostic) -> str:

@@ -1,0 +1,77 @@
+"""Executed chapters → the Book: each chapter's executed Markdown, one numbering pass over the whole book
+(cached), the title page from the review's data."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from .. import __version__
+from ..config import BuildContext
+from ..errors import Problem
+from .assemble import chapter_markdown
+from .book import Book, BookChapter
+from .cache import BookCache
+from .crossref import NumberedChapter, SourceChapter, number_book
+from .run_chapters import Executed
+
+
+def title_page(ctx: BuildContext) -> dict[str, str]:
+    project = ctx.project
+    fallback = {"csp": project.author, "title": project.title, "victim": "", "died": project.subtitle,
+                "chair": "", "author": project.author, "date": project.date, "marking": ""}
+    if not ctx.has_review:
+        return fallback  # a project without case data (e.g. a plain Quarto book)
+    from ..helpers import title_page_data
+
+    return {**fallback, **title_page_data(ctx.review)}
+
+
+def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[list[NumberedChapter], list[Problem]]:
+    """The book pass (pandoc), cached by the digest of its input."""
+    project = ctx.project
+    cache = BookCache(project.root)
+    digest = cache.digest([[s.rel, s.markdown, s.appendix, s.title] for s in sources]
+                          + [project.number_sections(), __version__])
+    stored = cache.load(digest)
+    if stored is not None:
+        try:
+            return ([NumberedChapter(**c) for c in stored["chapters"]], [Problem(**p) for p in stored["problems"]])
+        except TypeError:
+            pass  # written by another version: numbered again
+    numbered, problems = number_book(sources, project.root, number_sections=project.number_sections())
+    cache.store(digest, [asdict(c) for c in numbered], [asdict(p) for p in problems])
+    return numbered, problems
+
+
+def build_book(ctx: BuildContext, executed: list[Executed]) -> tuple[Book, dict[str, str], list[Problem], list[str]]:
+    """Assemble the Book; also returns each chapter's executed Markdown (for QA), problems found and the
+    project-relative images the book shows."""
+    project, publish = ctx.project, ctx.publish
+    sources: list[SourceChapter] = []
+    problems: list[Problem] = []
+    executed_md: dict[str, str] = {}
+    refs = {ref.rel: ref for ref in project.chapters}
+    for item in executed:
+        chapter = item.chapter
+        slug = Path(chapter.rel).stem
+        md = chapter_markdown(chapter, item.outputs, root=project.root, slug=slug, publish=publish,
+                              project_execute=project.execute)
+        problems.extend(md.problems)
+        executed_md[chapter.rel] = md.markdown
+        sources.append(SourceChapter(chapter.rel, md.markdown, refs[chapter.rel].appendix,
+                                     str(chapter.front_matter.get("title") or "")))
+    numbered, book_problems = numbered_chapters(ctx, sources)
+    problems.extend(book_problems)
+    summary = project.executive_summary
+    chapters = [BookChapter(rel=n.rel, markdown="", blocks=n.blocks, title=n.title, slug=Path(n.rel).stem,
+                            part=refs[n.rel].part, appendix=refs[n.rel].appendix,
+                            executive_summary=summary is not None and summary.rel == n.rel,
+                            front_matter=item.chapter.front_matter, number=n.number)
+                for n, item in zip(numbered, executed)]
+    book = Book(root=project.root, title=project.title, subtitle=project.subtitle, lang=project.lang,
+                chapters=chapters, title_page=title_page(ctx), bibliography=project.bibliography,
+                csl=project.csl, publish=publish, output_stem=project.output_stem,
+                options={fmt: project.format_options(fmt) for fmt in ("html", "typst", "pdf", "docx")},
+                author=project.author, date=project.date)
+    images = sorted({image for n in numbered for image in n.images if "://" not in image})
+    return book, executed_md, problems, images

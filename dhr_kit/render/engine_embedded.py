@@ -1,0 +1,65 @@
+"""The embedded engine: parse chapters, run their code in Jupyter kernels (cached), assemble and number
+the Book, then pandoc/Typst writers. No Quarto needed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import BuildContext
+from ..errors import BuildError, InputError, Problem
+from .bookbuild import build_book
+from .engine_base import Execution
+from ..source import read_chapter as parse_chapter
+from .progress import Progress
+from ..source import Chapter
+from .result import RenderOptions, RenderResult
+from .run_chapters import execute_chapters
+from .writers import write_outputs, writers_stamp
+
+
+def parse_all(ctx: BuildContext) -> list[Chapter]:
+    """Every chapter parsed; every chapter's problems reported at once."""
+    problems: list[Problem] = []
+    chapters = []
+    for ref in ctx.project.chapters:
+        try:
+            chapters.append(parse_chapter(ref.path, ref.rel))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return chapters
+
+
+class EmbeddedEngine:
+    name = "embedded"
+
+    def __init__(self) -> None:
+        self.chapters: list[Chapter] = []
+
+    def available(self) -> bool:
+        return True
+
+    def prepare(self, ctx: BuildContext) -> None:
+        self.chapters = parse_all(ctx)  # bad input is reported before anything else runs
+
+    def execute(self, ctx: BuildContext, options: RenderOptions, progress: Progress,
+                result: RenderResult) -> Execution:
+        executed = execute_chapters(ctx, self.chapters, no_cache=options.no_cache, progress=progress, result=result)
+        book, executed_md, problems, images = build_book(ctx, executed)
+        result.book = book
+        if problems and (ctx.publish or ctx.strict):
+            raise BuildError("the book cannot be published as it is:\n  " + "\n  ".join(map(str, problems)))
+        for problem in problems:
+            result.warnings.append(str(problem))
+            progress.warning(str(problem))
+        stamp = writers_stamp(book, ctx.formats, options.single_file, images)
+        return Execution(executed_markdown=executed_md, stamp=stamp, book=book)
+
+    def write(self, ctx: BuildContext, execution: Execution, staging: Path, options: RenderOptions,
+              progress: Progress) -> list[Path]:
+        assert execution.book is not None
+        progress.step(f"writing {', '.join(ctx.formats)}")
+        return write_outputs(execution.book, ctx.formats, staging, options.single_file)
+
+    def executed_from_outputs(self, ctx: BuildContext, staging: Path) -> dict[str, str]:
+        return {}

@@ -1,0 +1,32 @@
+"""What a render reports back: the engine, the files written, what ran and what came from the cache."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .book import Book
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Per-run switches that are not build settings (they do not change what the outputs say)."""
+
+    no_cache: bool = False  # re-execute every chapter
+    single_file: bool = False  # HTML as one self-contained page
+
+
+@dataclass
+class RenderResult:
+    engine: str
+    output_dir: Path
+    outputs: list[Path] = field(default_factory=list)
+    kernels_started: int = 0
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    chapter_seconds: dict[str, float] = field(default_factory=dict)
+    writers_skipped: bool = False  # outputs were already up to date
+    warnings: list[str] = field(default_factory=list)
+    qa_results: list[tuple[str, Any]] = field(default_factory=list)  # (gate stage, its findings) in order
+    book: Book | None = None
+    seconds: float = 0.0
