@@ -11,6 +11,7 @@ from ..errors import InputError, Problem
 from .frontmatter import split_front_matter
 from .model import Cell, Chapter
 from .options import option_line_count, parse_options
+from .text import read_text
 
 EXECUTABLE_LANGUAGES = {"python"}
 
@@ -81,6 +82,4 @@ def parse_qmd_text(text: str, rel: str, path: Path) -> Chapter:
 
 def parse_qmd(path: Path, rel: str) -> Chapter:
     """Parse a `.qmd` file (uncached: :func:`dhr_kit.source.read_chapter` reads each file once)."""
-    from .reader import read_text
-
     return parse_qmd_text(read_text(path, rel), rel, path)

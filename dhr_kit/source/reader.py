@@ -9,6 +9,9 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from .model import Chapter
+from .notebook import parse_ipynb_text
+from .qmd import parse_qmd_text
+from .text import decode
 
 CHAPTER_SUFFIXES = (".qmd", ".md", ".ipynb")
 
@@ -16,25 +19,11 @@ _cache: dict[tuple[str, str], tuple[int, str, Chapter | list[Problem]]] = {}
 _lock = threading.Lock()
 
 
-def read_text(path: Path, rel: str) -> str:
-    return _decode(path.read_bytes(), rel)
-
-
-def _decode(data: bytes, rel: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem(rel, f"not UTF-8 text ({exc.reason})", fix="save the file as UTF-8")) from None
-
-
 def _parse(data: bytes, path: Path, rel: str) -> Chapter:
-    from .notebook import parse_ipynb_text
-    from .qmd import parse_qmd_text
-
     if path.suffix == ".ipynb":
-        return parse_ipynb_text(_decode(data, rel), rel, path)
+        return parse_ipynb_text(decode(data, rel), rel, path)
     if path.suffix in {".qmd", ".md"}:
-        return parse_qmd_text(_decode(data, rel), rel, path)
+        return parse_qmd_text(decode(data, rel), rel, path)
     raise InputError(Problem(rel, f"unsupported chapter type {path.suffix!r}",
                              fix="chapters are .qmd, .md or .ipynb files"))
 
