@@ -100,36 +100,43 @@ def floor_seconds(book, formats: list[str], kernels: int, workers: int) -> float
         return time.perf_counter() - started
 
 
-STAGES = ("_parse_all", "_check_sources", "_execute_all", "build_book", "_numbered", "_write_outputs",
-          "_check_outputs", "_output_stamp")
+STAGES = (  # (module, function): looked up in that module when the pipeline calls it
+    ("dhr_kit.render.engine_embedded", "parse_all"),
+    ("dhr_kit.render.pipeline", "run_gates"),  # reported per gate stage: sources, executed, outputs
+    ("dhr_kit.render.engine_embedded", "execute_chapters"),
+    ("dhr_kit.render.engine_embedded", "build_book"),
+    ("dhr_kit.render.bookbuild", "numbered_chapters"),
+    ("dhr_kit.render.engine_embedded", "write_outputs"),
+)
 
 
 class StageTimer:
-    """Wall-clock seconds spent in each pipeline stage (those of STAGES the pipeline module has)."""
+    """Wall-clock seconds spent in each pipeline stage (those of STAGES that exist)."""
 
     def __init__(self) -> None:
         import functools
-
-        from dhr_kit.render import pipeline
+        import importlib
 
         self.seconds: dict[str, float] = {}
-        for name in STAGES:
-            original = getattr(pipeline, name, None)
+        for module_name, name in STAGES:
+            module = importlib.import_module(module_name)
+            original = getattr(module, name, None)
             if original is None:
                 continue
 
             @functools.wraps(original)
             def timed(*args, _original=original, _name=name, **kwargs):
+                label = f"{_name}:{args[1]}" if _name == "run_gates" and len(args) > 1 else _name
                 started = time.perf_counter()
                 try:
                     return _original(*args, **kwargs)
                 finally:
-                    self.seconds[_name] = self.seconds.get(_name, 0.0) + time.perf_counter() - started
+                    self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
 
-            setattr(pipeline, name, timed)
+            setattr(module, name, timed)
 
     def report(self, label: str) -> None:
-        parts = "  ".join(f"{name.strip('_')} {sec:.2f}" for name, sec in
+        parts = "  ".join(f"{name} {sec:.2f}" for name, sec in
                           sorted(self.seconds.items(), key=lambda item: -item[1]))
         print(f"  {label} stages (s): {parts}")
         self.seconds.clear()
