@@ -8,7 +8,8 @@ cold render, warm no-change render, and the floor = the writers (pandoc + typst)
 assembled Book + one bare kernel start per executed chapter (same parallelism), with the ratios
 warm/cold (goal <= 0.1) and cold/floor (goal <= 1.3). Everything runs in temporary copies.
 ``--scale 0`` measures the project only. ``--isolate`` renders with one kernel per chapter
-(DHR_ISOLATE_CHAPTERS=1) instead of one reused kernel per worker, for comparison.
+(DHR_ISOLATE_CHAPTERS=1) instead of one reused kernel per worker, for comparison. ``--stages`` also
+prints where the cold and warm builds spend their time (seconds per pipeline stage).
 """
 from __future__ import annotations
 
@@ -99,17 +100,65 @@ def floor_seconds(book, formats: list[str], kernels: int, workers: int) -> float
         return time.perf_counter() - started
 
 
-def measure(name: str, root: Path, to: str) -> dict[str, float]:
+STAGES = (  # (module, function): looked up in that module when the pipeline calls it
+    ("dhr_kit.render.engine_embedded", "parse_all"),
+    ("dhr_kit.render.pipeline", "run_gates"),  # reported per gate stage: sources, executed, outputs
+    ("dhr_kit.render.engine_embedded", "execute_chapters"),
+    ("dhr_kit.render.engine_embedded", "build_book"),
+    ("dhr_kit.render.bookbuild", "numbered_chapters"),
+    ("dhr_kit.render.engine_embedded", "write_outputs"),
+)
+
+
+class StageTimer:
+    """Wall-clock seconds spent in each pipeline stage (those of STAGES that exist)."""
+
+    def __init__(self) -> None:
+        import functools
+        import importlib
+
+        self.seconds: dict[str, float] = {}
+        for module_name, name in STAGES:
+            module = importlib.import_module(module_name)
+            original = getattr(module, name, None)
+            if original is None:
+                continue
+
+            @functools.wraps(original)
+            def timed(*args, _original=original, _name=name, **kwargs):
+                label = f"{_name}:{args[1]}" if _name == "run_gates" and len(args) > 1 else _name
+                started = time.perf_counter()
+                try:
+                    return _original(*args, **kwargs)
+                finally:
+                    self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+
+            setattr(module, name, timed)
+
+    def report(self, label: str) -> None:
+        parts = "  ".join(f"{name} {sec:.2f}" for name, sec in
+                          sorted(self.seconds.items(), key=lambda item: -item[1]))
+        print(f"  {label} stages (s): {parts}")
+        self.seconds.clear()
+
+
+def measure(name: str, root: Path, to: str, stages: StageTimer | None = None) -> dict[str, float]:
     from dhr_kit.render import render
     from dhr_kit.config import selected_formats
     from dhr_kit.render.run_chapters import PARALLEL_KERNELS
 
+    if stages:
+        stages.seconds.clear()
     started = time.perf_counter()
     cold = render(root, to=to, engine="embedded", quiet=True, no_cache=True, gates=tuple(GATES))
     cold_s = time.perf_counter() - started
+    if stages:
+        stages.report("cold")
     started = time.perf_counter()
     warm = render(root, to=to, engine="embedded", quiet=True, gates=tuple(GATES))
     warm_s = time.perf_counter() - started
+    if stages:
+        stages.report("warm")
     floor_s = floor_seconds(cold.book, selected_formats(to), cold.kernels_started, PARALLEL_KERNELS)
     row = {"cold": cold_s, "warm": warm_s, "floor": floor_s, "chapters": len(cold.book.chapters),
            "kernels": cold.kernels_started, "warm_kernels": warm.kernels_started}
@@ -126,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", default="all")
     parser.add_argument("--skip-qa", action="store_true", help="bypass the QA gate (an unfinished example)")
     parser.add_argument("--isolate", action="store_true", help="one kernel per chapter (no kernel reuse)")
+    parser.add_argument("--stages", action="store_true", help="print the seconds spent in each pipeline stage")
     args = parser.parse_args(argv)
+    stages = StageTimer() if args.stages else None
     if args.isolate:
         from dhr_kit.render.run_chapters import ISOLATE_ENV
         os.environ[ISOLATE_ENV] = "1"
@@ -134,12 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         GATES.clear()
     with tempfile.TemporaryDirectory() as temp:
         example = copy_project(args.project.resolve(), Path(temp) / "example")
-        measure("example", example, args.to)
+        measure("example", example, args.to, stages)
         if args.scale < 1:
             return 0
         synthetic = copy_project(args.project.resolve(), Path(temp) / "synthetic")
         scale_project(synthetic, args.scale)
-        measure(f"x{args.scale}", synthetic, args.to)
+        measure(f"x{args.scale}", synthetic, args.to, stages)
     return 0
 
 

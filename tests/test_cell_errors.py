@@ -10,7 +10,7 @@ import pytest
 
 from dhr_kit.errors import BuildError
 from dhr_kit.render.execute import KernelSession
-from dhr_kit.render.notebook import parse_chapter
+from dhr_kit.source import parse_chapter
 
 FENCE_HINT = "the closing ``` of the cell above it is missing"
 CASES = {

@@ -71,7 +71,7 @@ def test_a_longer_path_holding_the_entry_is_not_its_line(tmp_path: Path) -> None
 
 
 def test_importing_the_checks_loads_no_kernel_client() -> None:
-    code = ("import sys, dhr_kit.qa.workspace, dhr_kit.render.notebook; "
+    code = ("import sys, dhr_kit.qa.workspace, dhr_kit.source; "
             "print(sorted(m for m in ('nbclient', 'jupyter_client', 'nbformat', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

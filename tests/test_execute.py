@@ -8,7 +8,7 @@ import pytest
 
 from dhr_kit.errors import BuildError
 from dhr_kit.render.execute import KernelSession, effective_options, execute_chapter
-from dhr_kit.render.qmd import parse_qmd
+from dhr_kit.source import parse_qmd
 
 CHAPTER = '''# Env
 
@@ -112,7 +112,7 @@ raise ValueError("shown")
 
 
 def _project(tmp_path, chapters: dict[str, str]):
-    from dhr_kit.render.qmd import parse_qmd
+    from dhr_kit.source import parse_qmd
 
     root = (tmp_path / "review").resolve()
     for rel, text in chapters.items():

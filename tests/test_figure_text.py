@@ -12,7 +12,7 @@ from dhr_kit.qa import check_book
 from dhr_kit.qa.figures import svg_text
 from dhr_kit.render.assemble import chapter_markdown
 from dhr_kit.render.execute import KernelSession, execute_chapter
-from dhr_kit.render.qmd import parse_qmd
+from dhr_kit.source import parse_qmd
 from qa_fixtures import materialise
 
 CHART = '''# Overview

@@ -14,8 +14,8 @@ from conftest import copy_example
 
 from dhr_kit.project import load_project
 from dhr_kit.render.execute import effective_options
-from dhr_kit.render.notebook import parse_chapter
-from dhr_kit.render.qmd import Chapter
+from dhr_kit.source import parse_chapter
+from dhr_kit.source import Chapter
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}

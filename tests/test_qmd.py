@@ -7,8 +7,8 @@ import nbformat
 import pytest
 
 from dhr_kit.errors import InputError
-from dhr_kit.render.notebook import parse_chapter
-from dhr_kit.render.qmd import parse_qmd
+from dhr_kit.source import parse_chapter
+from dhr_kit.source import parse_qmd
 
 ERRORS = Path(__file__).parent / "fixtures" / "render" / "errors"
 

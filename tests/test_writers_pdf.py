@@ -138,10 +138,11 @@ def test_contents_and_chapters_in_order(built):
     positions = [next(i for i, t in enumerate(titles) if t.endswith(e)) for e in expected]
     assert positions == sorted(positions)
     body = "\n".join(page_texts(built["report"])[2:])
-    chapter_positions = [body.index(t) for t in ("Executive summary", "Chapter 1", "Introduction", "Chapter 2",
-                                                 "Analysis", "References", "Appendix A", "Action plan")]
+    # numbered by the book's one numbering pass (as the renderer's books are), not by the Typst template
+    chapter_positions = [body.index(t) for t in ("Executive summary", "1 Introduction", "2 Analysis",
+                                                 "References", "Appendix A: Action plan")]
     assert chapter_positions == sorted(chapter_positions)
-    assert "1 Introduction" in titles and "Appendix A Action plan" in titles and "A.1 Status key" in titles
+    assert "1 Introduction" in titles and "Appendix A: Action plan" in titles and "A.1 Status key" in titles
 
 
 def test_draft_marking_on_every_page(built):

@@ -21,17 +21,41 @@ def format_key(path: KeyPath) -> str:
     return ".".join(parts)
 
 
-def _index_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = (*path, str(key_node.value))
-            lines[child] = key_node.start_mark.line + 1
-            _index_lines(value_node, child, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            lines[child] = item.start_mark.line + 1
-            _index_lines(item, child, lines)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def index_node(node: yaml.Node | None) -> tuple[dict[KeyPath, int], list[tuple[KeyPath, int, str]]]:
+    """(line of every key path, [(key path, line, text) of every string scalar]) of a composed YAML tree.
+    The root's own line is under the empty key path."""
+    lines: dict[KeyPath, int] = {}
+    scalars: list[tuple[KeyPath, int, str]] = []
+    if node is None:
+        return lines, scalars
+    lines[()] = node.start_mark.line + 1
+    stack: list[tuple[yaml.Node, KeyPath]] = [(node, ())]
+    while stack:
+        current, path = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            children = [((*path, str(key.value)), key.start_mark.line + 1, value) for key, value in current.value]
+        elif isinstance(current, yaml.SequenceNode):
+            children = [((*path, index), item.start_mark.line + 1, item) for index, item in enumerate(current.value)]
+        else:
+            if path:
+                scalars.append((path, lines.get(path, current.start_mark.line + 1), str(current.value)))
+            continue
+        for child, line, value in children:
+            lines[child] = line
+        stack.extend((value, child) for child, _, value in reversed(children))
+    return lines, scalars
+
+
+def yaml_index(path: Path) -> tuple[dict[KeyPath, int], list[tuple[KeyPath, int, str]]]:
+    """:func:`index_node` of a YAML file, composed (not constructed) with libyaml where available.
+    Invalid YAML gives nothing here; the loader reports it."""
+    try:
+        return index_node(yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return {}, []
 
 
 @dataclass
@@ -67,9 +91,4 @@ def read_yaml_doc(path: Path, root: Path, problems: list[Problem]) -> YamlDoc | 
     except InputError as exc:
         problems.extend(exc.problems)
         return None
-    doc = YamlDoc(path, file, data)
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if node is not None:
-        doc.lines[()] = node.start_mark.line + 1
-        _index_lines(node, (), doc.lines)
-    return doc
+    return YamlDoc(path, file, data, index_node(yaml.compose(text, Loader=_Loader))[0])

@@ -1,8 +1,7 @@
 """A chapter as the checks see it: sections, lintable text with source positions, code-cell calls.
 
-Parsing uses markdown-it-py (CommonMark + tables + front matter). Pandoc fenced divs (``::: {.x}``)
-are found by a small line scanner first, because markdown-it's container plugin cannot nest divs
-with equal fence lengths the way pandoc does.
+A chapter's block structure comes from the chapter-source layer (:mod:`dhr_kit.source`: one
+markdown-it pass per chapter, shared with the renderer); executed Markdown is parsed the same way.
 
 Text given to the language rules (``prose``) skips: front matter, code (fences, indented code,
 inline code), block quotes, ``[quoted]{.quote}`` spans, ``::: {.family-quote}`` / ``{.quote}`` divs,
@@ -13,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,15 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.front_matter import front_matter_plugin
+from markdown_it.token import Token
+
+from ..errors import InputError
+from ..source import Chapter, Div, front_matter_end, parse_blocks, parse_options, read_chapter
 
 QUOTE_CLASSES = {"family-quote", "quote", "quotation", "family-words"}
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_DIV_OPEN = re.compile(r"^ {0,3}(:{3,})\s*(\{[^}]*\}|[A-Za-z][\w-]*)\s*:*\s*$")
-_DIV_CLOSE = re.compile(r"^ {0,3}:{3,}\s*$")
-_CLASS = re.compile(r"\.([A-Za-z][\w-]*)")
 
 # Inline spans that are not prose: masked (replaced by spaces) before linting.
 _MASKS = re.compile(
@@ -127,7 +123,7 @@ class CodeCell:
     end_line: int
     language: str
     source: str
-    options: dict[str, str]
+    options: dict[str, Any]  # the cell's `#|` options
     calls: list[Call]
 
 
@@ -186,42 +182,12 @@ class Document:
 
 
 # --------------------------------------------------------------------------------------------------
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
-_MD.core.ruler.disable(["inline", "text_join"])  # block structure is all we need: inline spans are masked
-_MD.block.ruler.disable(["lheading"])  # slow; setext headings are recognised below (_setext)
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 
 
-def _scan_divs(lines: list[str]) -> tuple[list[str], set[int]]:
-    """Blank pandoc fenced-div fence lines (so markdown-it sees their content) and return the 0-based
-    lines inside quote divs."""
-    out = list(lines)
-    quote_lines: set[int] = set()
-    stack: list[tuple[int, bool]] = []  # (open line, is quote)
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not line.strip().lstrip(fence[0]):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
-            continue
-        if _DIV_CLOSE.match(line) and stack:
-            start, is_quote = stack.pop()
-            if is_quote:
-                quote_lines.update(range(start, i + 1))
-            out[i] = ""
-            continue
-        opened = _DIV_OPEN.match(line)
-        if opened:
-            classes = set(_CLASS.findall(opened.group(2))) if opened.group(2).startswith("{") \
-                else {opened.group(2)}
-            stack.append((i, bool(classes & QUOTE_CLASSES)))
-            out[i] = ""
-    return out, quote_lines
+def _quote_lines(divs: list[Div]) -> set[int]:
+    """0-based lines inside quote divs (fence lines included)."""
+    return {line for div in divs if div.classes & QUOTE_CLASSES for line in range(div.start, div.end + 1)}
 
 
 _TABLE_RULE = re.compile(r"^[ \t]*[+|][-=:+| ]*[+|][ \t]*$", re.MULTILINE)  # +----+ / |---|---| lines
@@ -235,16 +201,6 @@ def _mask(text: str) -> str:
         text = _TABLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
         text = _TABLE_ROW.sub(lambda m: m.group(0).replace("|", " "), text)
     return text
-
-
-def _cell_options(source: str) -> dict[str, str]:
-    options: dict[str, str] = {}
-    for line in source.splitlines():
-        if not line.startswith("#|"):
-            break
-        key, _, value = line[2:].partition(":")
-        options[key.strip()] = value.strip().strip("\"'")
-    return options
 
 
 def _calls(source: str, first_line: int) -> list[Call]:
@@ -271,26 +227,46 @@ def _calls(source: str, first_line: int) -> list[Call]:
     return found
 
 
-def notebook_to_text(raw: str) -> str:
-    """An .ipynb as qmd-like text (markdown cells as they are, code cells as ```{python} fences)."""
-    notebook = json.loads(raw)
-    parts = []
-    for cell in notebook.get("cells", []):
-        source = "".join(cell.get("source", []))
-        if cell.get("cell_type") == "code":
-            parts.append("```{python}\n" + source + "\n```")
-        elif cell.get("cell_type") in ("markdown", "raw"):
-            parts.append(source)
-    return "\n\n".join(parts) + "\n"
-
-
 def parse_document(text: str, file: str, *, appendix: bool = False) -> Document:
-    """Parse one chapter's source (or executed Markdown) into a :class:`Document`."""
+    """Parse Markdown (e.g. a chapter's executed Markdown) into a :class:`Document`."""
     lines = text.splitlines()
-    md_lines, quote_lines = _scan_divs(lines)
-    doc = Document(file=file, lines=lines, appendix=appendix)
-    tokens = _MD.parse("\n".join(md_lines) + "\n")
+    skip = front_matter_end(lines) or 0
+    front_matter: dict[str, Any] = {}
+    if skip:
+        try:
+            data = yaml.safe_load("\n".join(lines[1:skip - 1]))
+        except yaml.YAMLError:
+            data = None
+        front_matter = data if isinstance(data, dict) else {}
+    tokens, divs = parse_blocks(lines, skip)
+    return _build(Document(file=file, lines=lines, appendix=appendix, front_matter=front_matter), tokens, divs)
+
+
+def chapter_document(chapter: Chapter, *, appendix: bool = False) -> Document:
+    """A parsed chapter's :class:`Document` (its text and block tokens, as the renderer reads them)."""
+    tokens, divs = chapter.blocks
+    doc = Document(file=chapter.rel, lines=chapter.lines, appendix=appendix, front_matter=dict(chapter.front_matter))
+    options = {c.line: c.options for c in chapter.code_cells} if chapter.path.suffix != ".ipynb" else None
+    return _build(doc, tokens, divs, options)
+
+
+def _options(source: str, line: int, known: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
+    if known is not None and line in known:
+        return known[line]
+    try:
+        return parse_options(source, "", line + 1)[0]
+    except InputError:
+        return {}
+
+
+def _build(doc: Document, tokens: list[Token], divs: list[Div],
+           cell_options: dict[int, dict[str, Any]] | None = None) -> Document:
+    lines = doc.lines
+    quote_lines = _quote_lines(divs)
     headings: list[tuple[int, int, str]] = []  # (line, level, text)
+    title = doc.front_matter.get("title")
+    if isinstance(title, str) and title.strip():
+        headings.append((1, 1, title.strip()))
     in_quote = 0
     row_map: list[int] | None = None
     heading_level = 0
@@ -312,16 +288,7 @@ def parse_document(text: str, file: str, *, appendix: bool = False) -> Document:
 
     for token in tokens:
         kind = token.type
-        if kind == "front_matter":
-            try:
-                data = yaml.safe_load(token.content)
-            except yaml.YAMLError:
-                data = None
-            doc.front_matter = data if isinstance(data, dict) else {}
-            title = doc.front_matter.get("title")
-            if isinstance(title, str) and title.strip():
-                headings.append((1, 1, title.strip()))
-        elif kind == "blockquote_open":
+        if kind == "blockquote_open":
             in_quote += 1
         elif kind == "blockquote_close":
             in_quote -= 1
@@ -361,7 +328,7 @@ def parse_document(text: str, file: str, *, appendix: bool = False) -> Document:
             is_cell = info.startswith("{")
             calls = _calls(source, first + 2) if is_cell and language in ("python", "ipython") else []
             doc.cells.append(CodeCell(first + 1, last, language, source,
-                                      _cell_options(source) if is_cell else {}, calls))
+                                      _options(source, first + 1, cell_options) if is_cell else {}, calls))
         elif kind == "html_block" and token.map:
             first, last = token.map
             raw = "\n".join(lines[first:last])
@@ -380,7 +347,7 @@ def parse_document(text: str, file: str, *, appendix: bool = False) -> Document:
                 end = later_line - 1
                 break
         doc.sections.append(Section(_HEADING_CLEAN.sub("", title).strip(), normalise_heading(title), level,
-                                    line, max(end, line), file))
+                                    line, max(end, line), doc.file))
     _attach_suppressions(doc)
     return doc
 
@@ -401,7 +368,5 @@ def _attach_suppressions(doc: Document) -> None:
 
 
 def load_document(path: Path, file: str, *, appendix: bool = False) -> Document:
-    raw = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".ipynb":
-        raw = notebook_to_text(raw)
-    return parse_document(raw, file, appendix=appendix)
+    """The :class:`Document` of a chapter file (read through the chapter-source layer's cache)."""
+    return chapter_document(read_chapter(path, file), appendix=appendix)

@@ -10,56 +10,170 @@ review than a flat alternation (see bench/check.py).
 from __future__ import annotations
 
 import re
-import re._constants as sre
-import re._parser as sre_parse
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+_ZERO_WIDTH_ESCAPES = set("bBAZ")
+_ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+class _Unknown(Exception):
+    """The pattern uses something this reading does not follow: dispatch it on every word."""
+
 
 def first_letters(pattern: str) -> set[str] | None:
-    """The lower-case characters a match of ``pattern`` can start with; None when not determinable."""
+    """The lower-case characters a case-insensitive match of ``pattern`` can start with; None when not
+    determinable.
 
-    def first(items) -> set[str] | None:
-        found: set[str] = set()
-        for op, av in items:
-            if op is sre.LITERAL:
-                return found | {chr(av).lower()}
-            if op is sre.IN:
-                for kind, value in av:
-                    if kind is sre.LITERAL:
-                        found.add(chr(value).lower())
-                    elif kind is sre.RANGE:
-                        found.update(chr(c).lower() for c in range(value[0], value[1] + 1))
-                    else:
-                        return None
-                return found
-            if op is sre.SUBPATTERN:
-                inner = first(av[3])
-                return None if inner is None else found | inner
-            if op is sre.BRANCH:
-                for branch in av[1]:
-                    inner = first(branch)
-                    if inner is None:
-                        return None
-                    found |= inner
-                return found
-            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-                inner = first(av[2])
-                if inner is None:
-                    return None
-                found |= inner
-                if av[0] > 0:
-                    return found
-                continue
-            if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
-                continue
-            return None
-        return None
-
+    Reads the pattern's text (the rule data's patterns are plain words, groups, alternatives, classes and
+    quantifiers); anything else — ``.``, ``\\w``, flags, back-references — gives None, and the pattern is
+    then tried at every word (correct, only slower). Look-arounds are skipped: they consume nothing.
+    """
     try:
-        return first(sre_parse.parse(pattern, re.IGNORECASE))
-    except re.error:
+        found, nullable, end = _alternatives(pattern, 0)
+    except (_Unknown, IndexError):
         return None
+    return found if end == len(pattern) and not nullable else None
+
+
+def _alternatives(pattern: str, i: int) -> tuple[set[str], bool, int]:
+    """First characters and whether it can match empty, of alternatives from ``i`` up to ``)`` or the end."""
+    found: set[str] = set()
+    nullable = False
+    while True:
+        first, empty, i = _sequence(pattern, i)
+        found |= first
+        nullable |= empty
+        if i < len(pattern) and pattern[i] == "|":
+            i += 1
+            continue
+        return found, nullable, i
+
+
+def _sequence(pattern: str, i: int) -> tuple[set[str], bool, int]:
+    found: set[str] = set()
+    nullable = True  # so far every item could match empty
+    while i < len(pattern) and pattern[i] not in "|)":
+        if not nullable:  # the first characters are known: only find where the sequence ends
+            i = _skip_item(pattern, i)
+            _, i = _quantifier(pattern, i, False)
+            continue
+        first, empty, i = _item(pattern, i)
+        empty, i = _quantifier(pattern, i, empty)
+        found |= first
+        nullable = empty
+    return found, nullable, i
+
+
+def _skip_item(pattern: str, i: int) -> int:
+    """The index after the item at ``i`` (an escape, a class, a group with what it nests, or a character)."""
+    char = pattern[i]
+    if char == "\\":
+        return i + 2
+    if char == "[":
+        i += 2 if pattern[i + 1] == "^" else 1
+        i += 1  # a "]" first in a class is a member
+        while pattern[i] != "]":
+            i += 2 if pattern[i] == "\\" else 1
+        return i + 1
+    if char == "(":
+        depth = 0
+        while True:
+            if pattern[i] in "\\[":
+                i = _skip_item(pattern, i)
+                continue
+            depth += {"(": 1, ")": -1}.get(pattern[i], 0)
+            i += 1
+            if depth == 0:
+                return i
+    return i + 1
+
+
+def _item(pattern: str, i: int) -> tuple[set[str], bool, int]:
+    """(first characters, can match empty, index after the item) of the item at ``i``."""
+    char = pattern[i]
+    if char == "(":
+        for prefix in _ASSERTIONS:
+            if pattern.startswith(prefix, i):
+                _, _, end = _alternatives(pattern, i + len(prefix))
+                return set(), True, _closing(pattern, end)
+        if pattern.startswith("(?:", i):
+            start = i + 3
+        elif pattern.startswith("(?P<", i):
+            start = pattern.index(">", i) + 1
+        elif pattern.startswith("(?", i):
+            raise _Unknown  # inline flags, comments, conditionals
+        else:
+            start = i + 1
+        first, empty, end = _alternatives(pattern, start)
+        return first, empty, _closing(pattern, end)
+    if char == "[":
+        return _class(pattern, i)
+    if char == "\\":
+        escaped = pattern[i + 1]
+        if escaped in _ZERO_WIDTH_ESCAPES:
+            return set(), True, i + 2
+        if escaped.isalnum():
+            raise _Unknown  # \w, \s, \d, back-references…
+        return {escaped.lower()}, False, i + 2
+    if char in "^$":
+        return set(), True, i + 1
+    if char in ".*+?{":
+        raise _Unknown
+    return {char.lower()}, False, i + 1
+
+
+def _closing(pattern: str, i: int) -> int:
+    if pattern[i] != ")":
+        raise _Unknown
+    return i + 1
+
+
+def _class(pattern: str, i: int) -> tuple[set[str], bool, int]:
+    i += 1
+    if pattern[i] == "^":
+        raise _Unknown
+    found: set[str] = set()
+    first = True
+    while pattern[i] != "]" or first:
+        first = False
+        char = pattern[i]
+        if char == "\\":
+            if pattern[i + 1].isalnum():
+                raise _Unknown
+            char = pattern[i + 1]
+            i += 1
+        if pattern[i + 1] == "-" and pattern[i + 2] != "]":
+            high = pattern[i + 2]
+            if high == "\\":
+                raise _Unknown
+            found.update(chr(c).lower() for c in range(ord(char), ord(high) + 1))
+            i += 3
+        else:
+            found.add(char.lower())
+            i += 1
+    return found, False, i + 1
+
+
+def _quantifier(pattern: str, i: int, empty: bool) -> tuple[bool, int]:
+    if i >= len(pattern):
+        return empty, i
+    char = pattern[i]
+    if char in "?*":
+        empty, i = True, i + 1
+    elif char == "+":
+        i += 1
+    elif char == "{":
+        match = re.match(r"\{(\d*)(?:,(\d*))?\}", pattern[i:])
+        if not match:
+            raise _Unknown
+        empty = empty or not match.group(1) or int(match.group(1)) == 0
+        i += match.end()
+    else:
+        return empty, i
+    if i < len(pattern) and pattern[i] in "?+":  # lazy or possessive
+        i += 1
+    return empty, i
 
 
 _INITIAL_FREQUENCY = "tasohwibmfcldpnegryuvjkqxz"  # English word-initial letters, most frequent first

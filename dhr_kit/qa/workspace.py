@@ -5,16 +5,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from ..config import BuildContext, as_context
 from ..denylist import DenyList
 from ..errors import InputError, Problem, relpath
 from ..loading.csvio import read_table
+from ..loading.yamldoc import yaml_index
 from ..model import Review
 from ..project import Project
+from ..source import Chapter, read_chapter
 from .config import severity_overrides
-from .document import Document, Section, load_document
+from .document import Document, Section, chapter_document
 
 
 @dataclass
@@ -110,37 +110,41 @@ class Workspace:
         return relpath(path, self.root)
 
 
-def chapter_problems(project: Project) -> list[Problem]:
-    """What stops `dhr render` reading the chapters (unclosed fences, bad `#|` YAML…), every chapter's at once.
-
-    The renderer's own parser decides, so `dhr check` passes exactly the chapters `dhr render` accepts."""
-    from ..render.notebook import parse_chapter  # imported here: `import dhr_kit.qa` stays light
-
+def read_chapters(project: Project) -> tuple[list[Chapter], list[Problem]]:
+    """The project's chapters, parsed by the chapter-source layer the renderer uses (so `dhr check` passes
+    exactly the chapters `dhr render` accepts), and what stops them being read (every chapter's at once)."""
+    chapters: list[Chapter] = []
     problems: list[Problem] = []
     for ref in project.chapters:
         if ref.path.is_file():
             try:
-                parse_chapter(ref.path, ref.rel)
+                chapters.append(read_chapter(ref.path, ref.rel))
             except InputError as exc:
                 problems += exc.problems
-    return problems
+    return chapters, problems
+
+
+def chapter_problems(project: Project) -> list[Problem]:
+    """What stops `dhr render` reading the chapters (unclosed fences, bad `#|` YAML…), every chapter's at once."""
+    return read_chapters(project)[1]
 
 
 def build_workspace(target: Path | str | BuildContext, *, publish: bool = False,
                     names_file: Path | str | None = None) -> Workspace:
-    """Read the project (or take it from a resolved context); bad input (data, _quarto.yml, rule settings)
-    raises InputError, every problem at once."""
+    """Read the project (or take it from a resolved context); bad input (data, _quarto.yml, rule settings,
+    chapters) raises InputError, every problem at once."""
     ctx = as_context(target, publish=publish, names_file=names_file)
     problems: list[Problem] = []
     try:
         review = ctx.review
     except InputError as exc:
         problems += exc.problems
-    problems += chapter_problems(ctx.project)
+    chapters, chapter_errors = read_chapters(ctx.project)
+    problems += chapter_errors
     if problems:
         raise InputError(problems)
-    documents = [load_document(ref.path, ref.rel, appendix=ref.appendix)
-                 for ref in ctx.project.chapters if ref.path.is_file()]
+    appendix = {ref.rel: ref.appendix for ref in ctx.project.chapters}
+    documents = [chapter_document(chapter, appendix=appendix[chapter.rel]) for chapter in chapters]
     return Workspace(ctx.root, ctx.project, review, documents, publish=ctx.publish, deny_list=ctx.deny_list,
                      overrides=severity_overrides(ctx.project.dhr))
 
@@ -160,40 +164,6 @@ def _table_texts(table, columns: tuple[str, ...], label: str) -> list[DataText]:
         return []
     return [DataText(table.file, row.line, str(row.values[c]), f"{label} (row {row.number}, {c})")
             for row in table.rows for c in columns if str(row.values.get(c) or "").strip()]
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def yaml_index(path: Path) -> tuple[dict[tuple, int], list[tuple[tuple, int, str]]]:
-    """(line of every key path, [(key path, line, text) of every string scalar]) of a YAML file.
-
-    Composed (not constructed) with libyaml where available: one fast pass gives values and lines.
-    Invalid YAML gives nothing here; the loader reports it."""
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return {}, []
-    lines: dict[tuple, int] = {}
-    scalars: list[tuple[tuple, int, str]] = []
-
-    def walk(node: yaml.Node, key_path: tuple) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = (*key_path, str(key.value))
-                lines[child] = key.start_mark.line + 1
-                walk(value, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                child = (*key_path, index)
-                lines[child] = item.start_mark.line + 1
-                walk(item, child)
-        elif isinstance(node, yaml.ScalarNode) and key_path:
-            scalars.append((key_path, lines.get(key_path, node.start_mark.line + 1), str(node.value)))
-
-    if node is not None:
-        walk(node, ())
-    return lines, scalars
 
 
 def _yaml_texts(path: Path, root: Path, keys: set[str], quote_keys: set[str] = frozenset()) -> list[DataText]:

@@ -16,10 +16,10 @@ from typing import Any
 from ..errors import Problem
 from .cache import CACHE_DIR
 from .execute import effective_options, strip_ansi
-from .qmd import Cell, Chapter
+from .pandoc_ast import TABLE_CAPTION_CLASS
+from ..source import Cell, Chapter
 
 IMAGE_TYPES = (("image/svg+xml", ".svg"), ("image/png", ".png"), ("image/jpeg", ".jpg"))
-TABLE_CAPTION_CLASS = "dhr-tbl-cap"
 
 
 @dataclass

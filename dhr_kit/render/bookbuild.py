@@ -63,7 +63,7 @@ def build_book(ctx: BuildContext, executed: list[Executed]) -> tuple[Book, dict[
     numbered, book_problems = numbered_chapters(ctx, sources)
     problems.extend(book_problems)
     summary = project.executive_summary
-    chapters = [BookChapter(rel=n.rel, markdown=n.markdown, title=n.title, slug=Path(n.rel).stem,
+    chapters = [BookChapter(rel=n.rel, markdown="", blocks=n.blocks, title=n.title, slug=Path(n.rel).stem,
                             part=refs[n.rel].part, appendix=refs[n.rel].appendix,
                             executive_summary=summary is not None and summary.rel == n.rel,
                             front_matter=item.chapter.front_matter, number=n.number)

@@ -1,27 +1,23 @@
-"""The book pass over the pandoc AST: numbering, cross-references and image paths.
+"""The book pass over the pandoc AST — the one numbering pass: chapters, sections, figures, tables,
+cross-references and image paths. Writers never number.
 
-Numbers are written into the text ("Figure 3.2: …", "[3.2]{.header-section-number} Title", headings
+Each chapter's executed Markdown is read into the AST once (:func:`.pandoc_ast.read_markdown`) and the
+numbered AST goes to the writers as it is (no Markdown between the passes). Numbers are written into the text ("Figure 3.2: …", "[3.2]{.header-section-number} Title", headings
 marked `.unnumbered` so no writer numbers them twice), and `@fig-x`/`@tbl-x`/`@sec-x` (pandoc reads
 them as citations, as Quarto does) become links such as ``[Figure 3.2](#fig-x)``; HTML and PDF
 therefore agree. Appendices are lettered (Appendix A, B…). Other citations stay for citeproc.
 """
 from __future__ import annotations
 
-import json
 import os
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
-from ..tools.pandoc import run_pandoc
-from .pandoc_book import walk as _walk
+from .pandoc_ast import TABLE_CAPTION_CLASS, letters, read_markdown_all, str_inlines, stringify, walk
 
-READ_FORMAT = "markdown"
-WRITE_FORMAT = "markdown-simple_tables-multiline_tables"
 KINDS = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
-TABLE_CAPTION_CLASS = "dhr-tbl-cap"
 
 
 @dataclass
@@ -35,7 +31,7 @@ class SourceChapter:
 @dataclass
 class NumberedChapter:
     rel: str
-    markdown: str
+    blocks: list[dict]  # the numbered pandoc AST; image paths relative to the project root
     title: str  # plain text of the first level-1 heading, without its number
     number: str | None  # "3", "A", or None when unnumbered
     images: list[str] = field(default_factory=list)  # project-relative image paths the chapter shows
@@ -56,66 +52,20 @@ class _State:
     problems: list[Problem] = field(default_factory=list)
 
 
-# ---- small AST helpers -------------------------------------------------------------------------
-
-def _str_inlines(text: str) -> list[dict]:
-    inlines: list[dict] = []
-    for index, word in enumerate(text.split()):
-        if index:
-            inlines.append({"t": "Space"})
-        inlines.append({"t": "Str", "c": word})
-    return inlines
-
-
-def stringify(node: Any) -> str:
-    if isinstance(node, list):
-        return "".join(stringify(n) for n in node)
-    if not isinstance(node, dict):
-        return ""
-    kind = node.get("t")
-    if kind == "Str":
-        return node["c"]
-    if kind in {"Space", "SoftBreak", "LineBreak"}:
-        return " "
-    if kind in {"Code", "Math"}:
-        return node["c"][-1]
-    if kind in {"Link", "Image", "Span", "Cite"}:
-        return stringify(node["c"][-2] if kind in {"Link", "Image"} else node["c"][-1])
-    content = node.get("c")
-    return stringify(content) if isinstance(content, list) else ""
-
-
-
-
-def _attr(node: dict) -> list | None:
-    kind, content = node["t"], node.get("c")
-    if kind in {"Header"}:
-        return content[1]
-    if kind in {"Figure", "Table", "Div", "CodeBlock", "Span"}:
-        return content[0]
-    if kind in {"Image", "Link"}:
-        return content[0]
-    return None
-
+# ---- numbering --------------------------------------------------------------------------------
 
 def _prefix_caption_blocks(blocks: list[dict], label: str) -> list[dict]:
-    prefix = _str_inlines(label + ":") + [{"t": "Space"}]
+    prefix = str_inlines(label + ":") + [{"t": "Space"}]
     if blocks and blocks[0]["t"] in {"Plain", "Para"}:
         blocks[0]["c"] = prefix + blocks[0]["c"]
         return blocks
-    return [{"t": "Plain", "c": _str_inlines(label)}] + blocks
-
-
-# ---- numbering --------------------------------------------------------------------------------
-
-def _letter(index: int) -> str:
-    letters = string.ascii_uppercase
-    return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]
+    return [{"t": "Plain", "c": str_inlines(label)}] + blocks
 
 
 class _ChapterNumberer:
-    def __init__(self, state: _State, chapter_number: str | None, loose_counter: list[int], rel: str):
-        self.state, self.rel = state, rel
+    def __init__(self, state: _State, chapter_number: str | None, loose_counter: list[int], rel: str,
+                 captions: bool = True):
+        self.state, self.rel, self.captions = state, rel, captions
         self.chapter_number = chapter_number
         self.section_counters: list[int] = []
         self.counts = {"fig": 0, "tbl": 0}
@@ -161,7 +111,7 @@ class _ChapterNumberer:
             classes.append("unnumbered")
         if number and self.state.number_sections:
             shown = f"Appendix {number}" if (appendix and level == 1) else number
-            span = {"t": "Span", "c": [["", ["header-section-number"], []], _str_inlines(shown)]}
+            span = {"t": "Span", "c": [["", ["header-section-number"], []], str_inlines(shown)]}
             separator = [{"t": "Str", "c": ":"}] if (appendix and level == 1) else []
             node["c"][2] = [span, *separator, {"t": "Space"}, *inlines]
 
@@ -172,7 +122,7 @@ class _ChapterNumberer:
         number = self.next_number("fig")
         self.register(attr[0], "fig", f"Figure {number}", "")
         caption[1] = _prefix_caption_blocks(caption[1], f"Figure {number}")
-        for image in (n for n in _walk(body) if n["t"] == "Image"):
+        for image in (n for n in walk(body) if n["t"] == "Image"):
             image["c"][1] = [dict(i) for i in caption[1][0]["c"]] if caption[1] else []
 
     def table(self, node: dict, ident: str, caption_inlines: list[dict] | None = None) -> None:
@@ -201,7 +151,7 @@ class _ChapterNumberer:
             return kept
         number = self.next_number("tbl")
         self.register(attr[0], "tbl", f"Table {number}", "")
-        label = _str_inlines(f"Table {number}:") + [{"t": "Space"}] + (caption_inlines or [])
+        label = str_inlines(f"Table {number}:") + [{"t": "Space"}] + (caption_inlines or [])
         node["c"][1] = [{"t": "Para", "c": label}] + kept
         return [node]
 
@@ -212,6 +162,8 @@ def _number_blocks(blocks: list[dict], numberer: _ChapterNumberer, appendix: boo
         kind = block["t"]
         if kind == "Header":
             numberer.header(block, appendix)
+        elif not numberer.captions:
+            pass
         elif kind == "Figure":
             numberer.figure_block(block)
             result.append(block)
@@ -226,7 +178,7 @@ def _number_blocks(blocks: list[dict], numberer: _ChapterNumberer, appendix: boo
             numberer.register(block["c"][0][0], "fig", f"Figure {number}", "")
             paras = [b for b in block["c"][1] if b["t"] in {"Para", "Plain"}]
             if paras:
-                paras[-1]["c"] = _str_inlines(f"Figure {number}:") + [{"t": "Space"}] + paras[-1]["c"]
+                paras[-1]["c"] = str_inlines(f"Figure {number}:") + [{"t": "Space"}] + paras[-1]["c"]
         if kind in {"Div", "BlockQuote"}:
             inner = block["c"][1] if kind == "Div" else block["c"]
             inner[:] = _number_blocks(inner, numberer, appendix)
@@ -270,14 +222,14 @@ def _cite_links(citations: list[dict], state: _State, rel: str) -> list[dict]:
             inlines.append({"t": "Strong", "c": [{"t": "Str", "c": f"?@{ident}"}]})
         else:
             text = target.number or target.text or key
-            inlines.append({"t": "Link", "c": [["", [], []], _str_inlines(text), ["#" + key, ""]]})
+            inlines.append({"t": "Link", "c": [["", [], []], str_inlines(text), ["#" + key, ""]]})
         if citation["citationSuffix"]:
             inlines += citation["citationSuffix"]
     return inlines
 
 
 def _rewrite_images(blocks: list[dict], chapter_dir: Path, root: Path, rel: str, problems: list[Problem]) -> None:
-    for node in _walk(blocks):
+    for node in walk(blocks):
         if node["t"] != "Image":
             continue
         target = node["c"][2]
@@ -294,51 +246,61 @@ def _rewrite_images(blocks: list[dict], chapter_dir: Path, root: Path, rel: str,
             target[0] = Path(url).name
 
 
-# ---- pandoc I/O --------------------------------------------------------------------------------
+# ---- the pass ---------------------------------------------------------------------------------
 
-def _to_ast(markdown: str) -> dict:
-    return json.loads(run_pandoc(markdown, ["--from", READ_FORMAT, "--to", "json"]))
+@dataclass
+class ChapterTree:
+    """A chapter's AST being numbered (its blocks are changed in place)."""
+
+    rel: str
+    blocks: list[dict]
+    appendix: bool = False
+    title: str = ""  # used when the body has no level-1 heading
+    number: str | None = None  # set by number_chapters
 
 
-def _to_markdown(doc: dict) -> str:
-    return run_pandoc(json.dumps(doc), ["--from", "json", "--to", WRITE_FORMAT, "--wrap=preserve"])
-
-
-def number_book(chapters: list[SourceChapter], root: Path, *, number_sections: bool = True,
-                number_depth: int = 6) -> tuple[list[NumberedChapter], list[Problem]]:
-    """Number every chapter, section, figure and table of the book; resolve cross-references."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    root = root.resolve()
+def number_chapters(chapters: list[ChapterTree], *, number_sections: bool = True, number_depth: int = 6,
+                    captions: bool = True) -> list[Problem]:
+    """The one numbering pass: chapters 1, 2 … and appendices A, B … (a chapter whose first heading is
+    ``{.unnumbered}`` gets no number, nor do its sections), section numbers written into the headings,
+    and with ``captions`` figures and tables numbered and `@fig-x`/`@tbl-x`/`@sec-x` resolved.
+    Without ``captions`` (a book built by hand, its captions written out) only headings are numbered."""
     state = _State(number_sections=number_sections, number_depth=number_depth)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        docs = list(pool.map(lambda c: _to_ast(c.markdown), chapters))
     chapter_counter, appendix_counter, loose = 0, 0, [0, 0]
-    numbers: list[str | None] = []
-    titles: list[str] = []
-    for chapter, doc in zip(chapters, docs):
-        blocks = doc["blocks"]
+    for chapter in chapters:
+        blocks = chapter.blocks
         first_h1 = next((b for b in blocks if b["t"] == "Header" and b["c"][0] == 1), None)
         if first_h1 is None and chapter.title:
-            first_h1 = {"t": "Header", "c": [1, ["", [], []], _str_inlines(chapter.title)]}
+            first_h1 = {"t": "Header", "c": [1, ["", [], []], str_inlines(chapter.title)]}
             blocks.insert(0, first_h1)
         number: str | None = None
         if first_h1 is not None and not ({"unnumbered", "-"} & set(first_h1["c"][1][1])):
             if chapter.appendix:
-                number = _letter(appendix_counter)
                 appendix_counter += 1
+                number = letters(appendix_counter)
             elif number_sections:
                 chapter_counter += 1
                 number = str(chapter_counter)
-        titles.append(stringify(first_h1["c"][2]) if first_h1 else chapter.title)
-        numbers.append(number)
-        doc["blocks"] = _number_blocks(blocks, _ChapterNumberer(state, number, loose, chapter.rel), chapter.appendix)
-        _rewrite_images(doc["blocks"], (root / chapter.rel).parent, root, chapter.rel, state.problems)
-    for chapter, doc in zip(chapters, docs):
-        _resolve_cites(doc["blocks"], state, chapter.rel)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        texts = list(pool.map(_to_markdown, docs))
-    images = [sorted({n["c"][2][0] for n in _walk(doc["blocks"]) if n["t"] == "Image"}) for doc in docs]
-    result = [NumberedChapter(c.rel, text, title, number, shown)
-              for c, text, title, number, shown in zip(chapters, texts, titles, numbers, images)]
-    return result, state.problems
+        chapter.title = stringify(first_h1["c"][2]) if first_h1 else chapter.title
+        chapter.number = number
+        numberer = _ChapterNumberer(state, number, loose, chapter.rel, captions)
+        blocks[:] = _number_blocks(blocks, numberer, chapter.appendix)
+    if captions:
+        for chapter in chapters:
+            _resolve_cites(chapter.blocks, state, chapter.rel)
+    return state.problems
+
+
+def number_book(chapters: list[SourceChapter], root: Path, *, number_sections: bool = True,
+                number_depth: int = 6) -> tuple[list[NumberedChapter], list[Problem]]:
+    """Parse each chapter's executed Markdown (once), number the book, resolve cross-references and make
+    image paths relative to the project root."""
+    root = root.resolve()
+    trees = [ChapterTree(c.rel, blocks, c.appendix, c.title)
+             for c, blocks in zip(chapters, read_markdown_all([c.markdown for c in chapters]))]
+    problems = number_chapters(trees, number_sections=number_sections, number_depth=number_depth)
+    for tree in trees:
+        _rewrite_images(tree.blocks, (root / tree.rel).parent, root, tree.rel, problems)
+    result = [NumberedChapter(t.rel, t.blocks, t.title, t.number,
+                              sorted({n["c"][2][0] for n in walk(t.blocks) if n["t"] == "Image"})) for t in trees]
+    return result, problems

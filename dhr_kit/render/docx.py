@@ -1,4 +1,4 @@
-"""docx writer, for circulating drafts to the panel: pandoc Markdown → Word, numbered like the PDF.
+"""docx writer, for circulating drafts to the panel: the book's AST → Word, numbered like the PDF.
 
 Section numbers are written into the headings (Word's own numbering cannot letter appendices). The
 document opens with the "DRAFT — not for publication" marking (when not publishing), then the title
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..tools.pandoc import run_pandoc
 from .book import Book
-from .pandoc_book import (DRAFT_TEXT, ImageCopier, common_meta, div, filter_path, node_id, number_headings,
-                          para, parse_book, people, raw_block, references_blocks, retarget_links,
-                          rewrite_images, victim_line_needed, walk)
+from .pandoc_ast import div, node_id, para, raw_block, retarget_links, walk
+from .pandoc_book import (DRAFT_TEXT, ImageCopier, common_meta, filter_path, parse_book, people, references_blocks,
+                          rewrite_images, victim_line_needed)
 
 CONTENTS_FIELD = (
     '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/>'
@@ -36,7 +36,6 @@ def write_docx(book: Book, out_path: Path) -> Path:
         if chapter.appendix and needs_references:
             blocks += references_blocks()
             needs_references = False
-        number_headings(chapter)
         blocks += chapter.blocks
     if needs_references:
         blocks += references_blocks()

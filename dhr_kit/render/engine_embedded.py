@@ -6,11 +6,11 @@ from pathlib import Path
 
 from ..config import BuildContext
 from ..errors import BuildError, InputError, Problem
+from ..source import Chapter
+from ..source import read_chapter as parse_chapter
 from .bookbuild import build_book
 from .engine_base import Execution
-from .notebook import parse_chapter
 from .progress import Progress
-from .qmd import Chapter
 from .result import RenderOptions, RenderResult
 from .run_chapters import execute_chapters
 from .writers import write_outputs, writers_stamp

@@ -27,7 +27,7 @@ from ..context import chapter_environment
 from ..errors import BuildError, ToolError
 from ..kernel_setup import REPORT_CODE, reset_code, setup_code
 from ..paths import templates_dir
-from .qmd import Cell, Chapter
+from ..source import Cell, Chapter
 
 QUARTO_DEFAULTS: dict[str, Any] = {
     "echo": True, "eval": True, "include": True, "output": True, "warning": True, "error": False,

@@ -22,10 +22,9 @@ from string import Template
 from ..paths import fonts_dir, templates_dir
 from ..tools.pandoc import run_pandoc
 from .book import Book
-from .pandoc_book import (DRAFT_TEXT, PANDOC_WORKERS, Chapter, ImageCopier, PandocBook, common_meta, filter_path,
-                          meta_bool, nocite,
-                          number_headings, parse_book, people, references_blocks, retarget_links,
-                          rewrite_images, shift_headings, victim_line_needed, walk, node_id)
+from .pandoc_ast import PANDOC_WORKERS, meta_bool, node_id, retarget_links, shift_headings, walk
+from .pandoc_book import (DRAFT_TEXT, Chapter, ImageCopier, PandocBook, common_meta, filter_path, nocite, parse_book,
+                          people, references_blocks, rewrite_images, victim_line_needed)
 
 ASSETS_DIR = "assets"
 FIGURES_DIR = "figures"
@@ -91,7 +90,6 @@ def _pages(pbook: PandocBook) -> list[Page]:
         if chapter.appendix and needs_references:
             add_references()
             needs_references = False
-        number_headings(chapter)
         filename = "index.html" if index == 0 else f"{chapter.source.slug}.html"
         group = "Appendices" if chapter.appendix else chapter.source.part
         holds_refs = any(node_id(n) == "refs" for n in walk(chapter.blocks) if n.get("t") == "Div")
@@ -161,7 +159,6 @@ def _write_single_file(pbook: PandocBook, path: Path, with_pdf: bool = False) ->
             blocks += references_blocks()
             entries.append(("References", "references", None))
             needs_references = False
-        number_headings(chapter)
         anchor = _first_heading_id(chapter) or f"chapter-{chapter.source.slug}"
         if not _first_heading_id(chapter):
             blocks.append({"t": "Div", "c": [[anchor, [], []], []]})

@@ -19,9 +19,9 @@ from ..tools.pandoc import run_pandoc
 from ..tools.typst import compile_pdf
 from .book import Book
 from .outputs import remove_debris
-from .pandoc_book import (ImageCopier, PandocBook, common_meta, filter_path, image_alt, images, meta_bool,
-                          meta_list, meta_map, meta_raw, meta_string, parse_book, people, raw_block,
-                          references_blocks, retarget_links, rewrite_images, victim_line_needed, walk)
+from .pandoc_ast import image_alt, images, meta_bool, meta_list, meta_map, meta_raw, meta_string, raw_block, retarget_links, walk
+from .pandoc_book import (ImageCopier, PandocBook, common_meta, filter_path, parse_book, people, references_blocks,
+                          rewrite_images, victim_line_needed)
 
 APPENDICES_START = "\n".join([
     '#dhr-part("Appendices", newpage: true)',

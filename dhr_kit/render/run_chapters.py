@@ -14,7 +14,7 @@ from ..project import Project
 from .cache import CACHE_DIR, ChapterCache, fallback_read_set, normalise_read_set
 from .execute import KernelSession
 from .progress import Progress
-from .qmd import Chapter
+from ..source import Chapter
 from .result import RenderResult
 
 PARALLEL_KERNELS = 2

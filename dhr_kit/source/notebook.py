@@ -1,4 +1,4 @@
-"""Read a Jupyter notebook (`.ipynb`) chapter into the same cells as a `.qmd` chapter.
+"""A Jupyter notebook (`.ipynb`) chapter read into the same cells as a `.qmd` chapter.
 
 Quarto's conventions: a first raw cell holding `---` YAML is the front matter; code cells carry `#|`
 options. Problems are located as ``file`` + ``cell N`` (notebooks have no useful line numbers).
@@ -8,29 +8,39 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from .qmd import Cell, Chapter, option_line_count, parse_options, split_front_matter
+from .frontmatter import front_matter_end, split_front_matter
+from .model import Cell, Chapter
+from .options import option_line_count, parse_options
 
 
-def parse_ipynb(path: Path, rel: str) -> Chapter:
+def parse_ipynb_text(raw: str, rel: str, path: Path) -> Chapter:
     import nbformat  # only for notebooks: `dhr check` of a .qmd review does not load it
 
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = nbformat.reads(raw, as_version=4)
     except Exception as exc:  # nbformat raises several types for malformed JSON/schema
         raise InputError(Problem(rel, f"not a readable Jupyter notebook ({exc.__class__.__name__}: {exc})",
                                  fix="open and re-save it in JupyterLab or VS Code")) from None
     front_matter: dict = {}
     cells: list[Cell] = []
     problems: list[Problem] = []
+    parts: list[str] = []  # the notebook as Markdown text, for the checks
     language = (nb.metadata.get("kernelspec") or {}).get("language", "python")
     if language != "python":
         problems.append(Problem(rel, f"notebook kernel language is {language!r}; only Python is supported",
                                 fix="use a Python kernel"))
     for number, nb_cell in enumerate(nb.cells, start=1):
         source = nb_cell.source
+        if nb_cell.cell_type == "code":
+            parts.append("```{python}\n" + source + "\n```")
+        elif nb_cell.cell_type in ("markdown", "raw"):
+            parts.append(source)
         if nb_cell.cell_type == "raw" and number == 1 and source.lstrip().startswith("---"):
-            front_matter, _, _ = split_front_matter(source.lstrip(), rel)
-        elif nb_cell.cell_type == "markdown":
+            try:
+                front_matter, _, _ = split_front_matter(source.lstrip(), rel)
+            except InputError as exc:
+                problems.extend(exc.problems)
+        elif nb_cell.cell_type in ("markdown", "raw"):
             cells.append(Cell("markdown", source.rstrip("\n") + "\n\n", number))
         elif nb_cell.cell_type == "code":
             try:
@@ -40,20 +50,8 @@ def parse_ipynb(path: Path, rel: str) -> Chapter:
                 continue
             cells.append(Cell("code", code.rstrip("\n"), number, options, outputs=list(nb_cell.get("outputs", [])),
                               code_line=1 + option_line_count(source, code)))
-        elif nb_cell.cell_type == "raw":
-            cells.append(Cell("markdown", source.rstrip("\n") + "\n\n", number))
     if problems:
         raise InputError(problems)
-    return Chapter(rel=rel, path=path, front_matter=front_matter, cells=cells)
-
-
-def parse_chapter(path: Path, rel: str) -> Chapter:
-    """Parse a chapter by its extension: `.qmd`/`.md` or `.ipynb`."""
-    from .qmd import parse_qmd
-
-    if path.suffix == ".ipynb":
-        return parse_ipynb(path, rel)
-    if path.suffix in {".qmd", ".md"}:
-        return parse_qmd(path, rel)
-    raise InputError(Problem(rel, f"unsupported chapter type {path.suffix!r}",
-                             fix="chapters are .qmd, .md or .ipynb files"))
+    text = "\n\n".join(parts) + "\n"
+    return Chapter(rel=rel, path=path, front_matter=front_matter, cells=cells, text=text,
+                   front_matter_lines=(front_matter_end(text.splitlines()) or 0) if front_matter else 0)
