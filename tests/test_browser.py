@@ -57,12 +57,8 @@ def _pages(out: Path) -> list[str]:
 
 
 def _open(browser, url: str):
-    """A page that records every request; returns (page, requests). The test may inject axe-core although
-    the page's Content-Security-Policy forbids scripts (bypassed for the test's own script only: the
-    page's policy is tested on its own below)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.on("close", lambda _: context.close())
+    """A page that records every request; returns (page, requests)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(url, wait_until="load")
