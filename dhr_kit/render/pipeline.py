@@ -44,6 +44,9 @@ class RenderResult:
     chapter_seconds: dict[str, float] = field(default_factory=dict)
     writers_skipped: bool = False  # outputs were already up to date
     warnings: list[str] = field(default_factory=list)
+    open_findings: list = field(default_factory=list)  # a draft's QA errors (on its findings page)
+    qa_findings: list = field(default_factory=list)  # every QA finding shown: warnings and a draft's open errors
+    stale: list[str] = field(default_factory=list)  # formats carried over from an older build
     book: Book | None = None
     seconds: float = 0.0
 
@@ -56,14 +59,26 @@ def _qa():
     return qa
 
 
-def _gate(result: Any, stage: str, progress: Progress | None) -> None:
-    """Show a QA pass's warnings; stop the build on its errors."""
+def _gate(result: Any, stage: str, progress: Progress | None, open_errors: list | None = None,
+          shown: list | None = None) -> None:
+    """Show a QA pass's warnings; stop the build on its errors. A draft (``open_errors`` is a list) keeps
+    going: errors that do not stop a draft are printed and collected for the findings page."""
     from ..qa.report import format_finding
+    from .draft import stops_a_draft
 
     for finding in result.warnings:
         if progress is not None:
             progress.warning(format_finding(finding))
     errors = list(result.errors)
+    if shown is not None:  # every finding of the pass, for a caller that shows them (the preview)
+        shown.extend(result.warnings)
+        shown.extend(f for f in errors if open_errors is not None and not stops_a_draft(f))
+    if open_errors is not None:
+        for finding in [f for f in errors if not stops_a_draft(f)]:
+            open_errors.append(finding)
+            if progress is not None:
+                progress.open_error(format_finding(finding))
+        errors = [f for f in errors if stops_a_draft(f)]
     if not errors:
         return
     raise BuildError(f"{len(errors)} QA error{'s' if len(errors) != 1 else ''} {stage}; the outputs were not updated:\n  "
@@ -385,9 +400,10 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
         result.seconds = time.perf_counter() - started
         return result
 
-    chapters = _parse_all(project)  # bad input is reported before anything else runs
-    _check_sources(project, publish, strict, names_file, progress)
+    draft = not (publish or strict)
+    open_errors: list | None = [] if draft else None  # a draft's QA errors, listed on its findings page
     result = RenderResult(engine="embedded", output_dir=project.output_dir)
+    chapters = _read_and_check_sources(project, publish, strict, names_file, progress, open_errors, result.qa_findings)
     executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
     book, executed_md, problems, book_images = build_book(project, executed, publish=publish)
     result.book = book
@@ -399,7 +415,12 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
     qa = _qa()
     if qa is not None:
         _gate(qa.check_book(project.root, executed_md, publish=publish, strict=strict, names_file=names_file),
-              "in the executed chapters", progress)
+              "in the executed chapters", progress, open_errors, result.qa_findings)
+    if open_errors:
+        from .draft import findings_chapter
+
+        book.chapters.insert(0, findings_chapter(open_errors))
+    result.open_findings = list(open_errors or [])
 
     stamp_store = OutputStamp(project.root)
     stamp = _output_stamp(book, formats, single_file, book_images, names_file)
@@ -408,36 +429,82 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
         result.writers_skipped = True
         result.outputs = sorted(p for p in project.output_dir.rglob("*") if p.is_file())
     else:
+        from .partial import carry_over, describe, read_build_log, write_build_log
+
         stamp_store.clear()
+        previous_log = read_build_log(project.output_dir)
         with staging_dir(project.output_dir) as staging:
             progress.step(f"writing {', '.join(formats)}")
             written = _write_outputs(book, formats, staging, single_file)
-            _check_outputs(project, staging, publish, strict, names_file, progress)
+            _check_outputs(project, staging, publish, strict, names_file, progress, formats, open_errors)
+            kept = carry_over(project.output_dir, staging, formats)
+            stamps = {fmt: _output_stamp(book, [fmt], single_file, book_images, names_file)
+                      for fmt in [*formats, *kept]}
+            statuses = write_build_log(staging, previous_log, formats, kept, stamps, publish=publish)
             swap_in(staging, project.output_dir)
+        for status in statuses:
+            if status.state != "built":
+                progress.warning(describe(status)) if status.state == "stale" else progress.step(describe(status))
+        result.stale = [s.format for s in statuses if s.state == "stale"]
         result.outputs = [project.output_dir / p.relative_to(staging) for p in written]
         stamp_store.record(stamp, project.output_dir)
     result.seconds = time.perf_counter() - started
     summary = (f"dhr render: {len(chapters)} chapters ({len(result.executed)} executed, {len(result.cached)} cached)"
                f" in {result.seconds:.1f} s → {project.output_dir.name}/"
                + (" (outputs already up to date)" if result.writers_skipped else ""))
+    if open_errors:
+        summary += (f"\nDRAFT with {len(open_errors)} open QA error{'s' if len(open_errors) != 1 else ''}, listed on its "
+                    f"first page \"Draft: open QA findings\"; `dhr render --publish` refuses until they are fixed")
     progress.done(summary)
     return result
 
 
+def _read_and_check_sources(project: Project, publish: bool, strict: bool, names_file: Path | str | None,
+                            progress: Progress, open_errors: list | None, shown: list) -> list[Chapter]:
+    """Parse the chapters and run the source checks; input problems and QA findings are reported
+    together (the QA findings that can still be found are printed before the input problems are raised)."""
+    try:
+        chapters = _parse_all(project)
+    except InputError as exc:
+        _report_findings_despite_input(project, progress)
+        raise exc from None
+    try:
+        _check_sources(project, publish, strict, names_file, progress, open_errors, shown)
+    except InputError:
+        _report_findings_despite_input(project, progress)
+        raise
+    return chapters
+
+
+def _report_findings_despite_input(project: Project, progress: Progress) -> None:
+    if _qa() is None:
+        return
+    from ..qa.despite_input import chapter_language_findings
+    from ..qa.report import format_finding
+
+    for finding in chapter_language_findings(project.root):
+        (progress.open_error if finding.severity == "error" else progress.warning)(format_finding(finding))
+
+
 def _check_sources(project: Project, publish: bool, strict: bool, names_file: Path | str | None,
-                   progress: Progress | None = None) -> None:
+                   progress: Progress | None = None, open_errors: list | None = None, shown: list | None = None) -> None:
     qa = _qa()
     if qa is None:
         return
-    _gate(qa.check(project.root, publish=publish, strict=strict, names_file=names_file), "in the sources", progress)
+    _gate(qa.check(project.root, publish=publish, strict=strict, names_file=names_file), "in the sources", progress,
+          open_errors, shown)
 
 
 def _check_outputs(project: Project, out_dir: Path, publish: bool, strict: bool, names_file: Path | str | None,
-                   progress: Progress | None = None) -> None:
+                   progress: Progress | None = None, formats: list[str] = list(FORMATS),
+                   open_errors: list | None = None) -> None:
     qa = _qa()
     if qa is None:
         return
     shown_as = project.output_dir.relative_to(project.root).as_posix() \
         if project.output_dir.is_relative_to(project.root) else project.output_dir.name
-    _gate(qa.check_outputs(project.root, out_dir, publish=publish, names_file=names_file, shown_as=shown_as),
-          "in the rendered outputs", progress)
+    checked = qa.check_outputs(project.root, out_dir, publish=publish, names_file=names_file, shown_as=shown_as)
+    if not {"html", "pdf"} & set(formats):  # a docx-only build has no PDF or HTML to find
+        checked.findings = [f for f in checked.findings if f.rule != "DHR-P008"]
+    # A draft's output findings come too late for its findings page: they are printed, and stop nothing.
+    _gate(checked, "in the rendered outputs", progress, [] if open_errors is not None else None)
