@@ -135,6 +135,10 @@ def build_workspace(root: Path | str, *, publish: bool = False, names_file: Path
     except InputError as exc:
         problems += exc.problems
     problems += chapter_problems(project)
+    if not problems:
+        from ..titles import title_problems
+
+        problems += title_problems(project, review)
     if problems:
         raise InputError(problems)
     documents = [load_document(ref.path, ref.rel, appendix=ref.appendix)

@@ -295,8 +295,9 @@ def build_book(project: Project, executed: list[_Executed], *, publish: bool) ->
                             executive_summary=summary is not None and summary.rel == n.rel,
                             front_matter=item.chapter.front_matter, number=n.number)
                 for n, item in zip(numbered, executed)]
-    book = Book(root=project.root, title=project.title, subtitle=project.subtitle, lang=project.lang,
-                chapters=chapters, title_page=_title_page(project), bibliography=project.bibliography,
+    title_page = _title_page(project)
+    book = Book(root=project.root, title=project.title or title_page.get("title", ""), subtitle=project.subtitle, lang=project.lang,
+                chapters=chapters, title_page=title_page, bibliography=project.bibliography,
                 csl=project.csl, publish=publish, output_stem=project.output_stem,
                 options={fmt: project.format_options(fmt) for fmt in ("html", "typst", "pdf", "docx")},
                 author=project.author, date=project.date)
