@@ -47,6 +47,7 @@ class RenderResult:
     open_findings: list = field(default_factory=list)  # a draft's QA errors (on its findings page)
     qa_findings: list = field(default_factory=list)  # every QA finding shown: warnings and a draft's open errors
     stale: list[str] = field(default_factory=list)  # formats carried over from an older build
+    bundle: Path | None = None  # the upload bundle of a publication build
     book: Book | None = None
     seconds: float = 0.0
 
@@ -405,6 +406,7 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
     open_errors: list | None = [] if draft else None  # a draft's QA errors, listed on its findings page
     result = RenderResult(engine="embedded", output_dir=project.output_dir)
     chapters = _read_and_check_sources(project, publish, strict, names_file, progress, open_errors, result.qa_findings)
+    single_file = single_file or (publish and to == "all")  # the bundle holds the single-file HTML
     executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
     book, executed_md, problems, book_images = build_book(project, executed, publish=publish)
     result.book = book
@@ -449,10 +451,18 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
         result.stale = [s.format for s in statuses if s.state == "stale"]
         result.outputs = [project.output_dir / p.relative_to(staging) for p in written]
         stamp_store.record(stamp, project.output_dir)
+    if publish and to == "all":
+        from .bundle import write_upload_bundle
+
+        progress.step("writing the upload bundle")
+        result.bundle = write_upload_bundle(project.output_dir, project.root, stem=book.output_stem, title=book.title,
+                                            date=time.strftime("%Y-%m-%d"))
     result.seconds = time.perf_counter() - started
     summary = (f"dhr render: {len(chapters)} chapters ({len(result.executed)} executed, {len(result.cached)} cached)"
                f" in {result.seconds:.1f} s → {project.output_dir.name}/"
                + (" (outputs already up to date)" if result.writers_skipped else ""))
+    if result.bundle is not None:
+        summary += f"\nupload bundle: {result.bundle.relative_to(project.root).as_posix()}/ (see its README.txt)"
     if open_errors:
         summary += (f"\nDRAFT with {len(open_errors)} open QA error{'s' if len(open_errors) != 1 else ''}, listed on its "
                     f"first page \"Draft: open QA findings\"; `dhr render --publish` refuses until they are fixed")
