@@ -229,6 +229,9 @@ def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no
     for chapter in chapters:
         if chapter.rel in done:
             progress.chapter(chapter.rel, None)
+    if plan:
+        progress.step(f"executing {len(plan)} chapter{'s' if len(plan) != 1 else ''} "
+                      f"({len(chapters) - len(plan)} from the cache)")
     executed, result.kernels_started = _run_in_kernels(project, plan, run)
     done.update((item.chapter.rel, item) for item in executed)
     result.executed = [c.rel for c, _ in plan]
@@ -408,6 +411,7 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
     chapters = _read_and_check_sources(project, publish, strict, names_file, progress, open_errors, result.qa_findings)
     single_file = single_file or (publish and to == "all")  # the bundle holds the single-file HTML
     executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
+    progress.step("assembling the book (numbering, cross-references, citations)")
     book, executed_md, problems, book_images = build_book(project, executed, publish=publish)
     result.book = book
     if problems and (publish or strict):
@@ -479,6 +483,7 @@ def _read_and_check_sources(project: Project, publish: bool, strict: bool, names
     except InputError as exc:
         _report_findings_despite_input(project, progress)
         raise exc from None
+    progress.step(f"checking {len(chapters)} chapters and the data against the QA rules")
     try:
         _check_sources(project, publish, strict, names_file, progress, open_errors, shown)
     except InputError:

@@ -38,8 +38,13 @@ class Progress:
         self._console.print(f"  [green]✓[/green] {rel:<48} {timing}")
 
     def step(self, message: str) -> None:
+        """A stage starts (or a note on one); shown so that no wait of more than a few seconds is silent."""
+        if self.quiet:
+            return
         if self.rich:
-            self._console.print(f"  [dim]…[/dim] {message}")
+            self._console.print(f"  [dim]…[/dim] {_escape(message)}")
+        else:
+            print(f"… {message}", file=self.stream, flush=True)
 
     def warning(self, message: str) -> None:
         if self.quiet:
