@@ -16,6 +16,7 @@ from dhr_kit.scaffold import new_review
 
 pytestmark = pytest.mark.slow
 
+FIXTURES = Path(__file__).parent / "fixtures" / "drafts"
 LANGUAGE_ERROR = "Alex failed to engage with the housing service."  # DHR-L003: an error in draft and publish
 
 
@@ -103,6 +104,16 @@ def test_a_missing_required_section_still_stops_a_draft(tmp_path: Path, capsys) 
     assert main(["render", str(root), "--engine", "embedded", "--quiet"]) == 1
     assert "DHR-S003" in capsys.readouterr().err
     assert not (root / "_book").exists()
+
+
+def test_a_draft_lists_errors_found_only_in_its_outputs(tmp_path: Path) -> None:
+    """A chart without alt text is seen only in the written HTML: the draft is written again with it listed."""
+    root = new_review(tmp_path / "review")
+    shutil.copy(FIXTURES / "chart-without-alt.qmd", root / "chapters" / "09-overview.qmd")
+    assert main(["render", str(root), "--engine", "embedded", "--quiet", "--to", "html"]) == 0
+    index = (root / "_book" / "index.html").read_text(encoding="utf-8")
+    findings = index[index.index(FINDINGS_TITLE):index.index("</main>")]
+    assert "DHR-P004" in findings and "_book/09-overview.html" in findings and ".tmp-" not in findings
 
 
 def test_input_problems_and_qa_findings_in_one_run(tmp_path: Path, capsys) -> None:

@@ -84,17 +84,49 @@ def test_publish_refuses_unresolved_cross_references(tmp_path):
     assert any("@fig-nowhere" in w for w in draft.warnings) and not draft.book.publish
 
 
-def test_qa_errors_stop_before_execution(tmp_path, monkeypatch):
+def _qa_with(finding):
     from types import SimpleNamespace
 
-    from dhr_kit.qa import CheckResult, Finding
+    from dhr_kit.qa import CheckResult
+
+    return SimpleNamespace(check=lambda root, **kw: CheckResult([finding]),
+                           check_book=lambda root, chapters, **kw: CheckResult([]),
+                           check_outputs=lambda root, out, **kw: CheckResult([]))
+
+
+def test_qa_errors_stop_a_publication_build_before_execution(tmp_path, monkeypatch):
+    from dhr_kit.qa import Finding
 
     finding = Finding(file="chapters/one.qmd", line=3, column=1, severity="error", rule="DHR-L001",
                       message="victim-blaming language")
-    qa = SimpleNamespace(check=lambda root, **kw: CheckResult([finding]))
-    monkeypatch.setattr(pipeline, "_qa", lambda: qa)
+    monkeypatch.setattr(pipeline, "_qa", lambda: _qa_with(finding))
     root = copy_case("crossref", tmp_path)
     with pytest.raises(BuildError) as info:
-        render(root, to="markdown", quiet=True, engine="embedded")
+        render(root, to="markdown", quiet=True, engine="embedded", publish=True)
     assert "chapters/one.qmd:3:1: error DHR-L001" in str(info.value)
     assert not (root / "_book").exists()
+
+
+def test_a_draft_lists_qa_errors_on_its_findings_page(tmp_path, monkeypatch):
+    from dhr_kit.qa import Finding
+
+    finding = Finding(file="chapters/one.qmd", line=3, column=1, severity="error", rule="DHR-L001",
+                      message="victim-blaming language")
+    monkeypatch.setattr(pipeline, "_qa", lambda: _qa_with(finding))
+    root = copy_case("crossref", tmp_path)
+    result = render(root, to="markdown", quiet=True, engine="embedded")
+    first = result.book.chapters[0]
+    assert first.title == "Draft: open QA findings" and first.number is None
+    assert "`DHR-L001` line 3: victim-blaming language" in first.markdown  # plain text, not Markdown
+    assert result.open_findings == [finding]
+
+
+def test_a_missing_section_stops_a_draft(tmp_path, monkeypatch):
+    from dhr_kit.qa import Finding
+
+    finding = Finding(file="chapters/one.qmd", line=1, column=1, severity="error", rule="DHR-S001",
+                      message="no Conclusions section")
+    monkeypatch.setattr(pipeline, "_qa", lambda: _qa_with(finding))
+    root = copy_case("crossref", tmp_path)
+    with pytest.raises(BuildError, match="DHR-S001"):
+        render(root, to="markdown", quiet=True, engine="embedded")

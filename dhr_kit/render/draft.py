@@ -25,7 +25,7 @@ def stops_a_draft(finding: Finding) -> bool:
     return finding.severity == "error" and finding.rule in STOPS_A_DRAFT
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~^$@-])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$@])")  # an entry never starts a line: "-", "#" are safe
 
 
 def _escape(text: str) -> str:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import queue
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -423,10 +424,7 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
     if qa is not None:
         _gate(qa.check_book(project.root, executed_md, publish=publish, strict=strict, names_file=names_file),
               "in the executed chapters", progress, open_errors, result.qa_findings)
-    if open_errors:
-        from .draft import findings_chapter
-
-        book.chapters.insert(0, findings_chapter(open_errors))
+    _show_findings_page(book, open_errors)
     result.open_findings = list(open_errors or [])
 
     stamp_store = OutputStamp(project.root)
@@ -443,7 +441,14 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
         with staging_dir(project.output_dir) as staging:
             progress.step(f"writing {', '.join(formats)}")
             written = _write_outputs(book, formats, staging, single_file)
-            _check_outputs(project, staging, publish, strict, names_file, progress, formats, open_errors)
+            late = _check_outputs(project, staging, publish, strict, names_file, progress, formats, open_errors)
+            if late:  # a draft whose outputs hold new errors: list them on its findings page too, and write again
+                open_errors.extend(late)
+                _show_findings_page(book, open_errors)
+                shutil.rmtree(staging)
+                staging.mkdir()
+                progress.step(f"writing {', '.join(formats)} again, with the rendered outputs' findings listed")
+                written = _write_outputs(book, formats, staging, single_file)
             kept = carry_over(project.output_dir, staging, formats)
             stamps = {fmt: _output_stamp(book, [fmt], single_file, book_images, names_file)
                       for fmt in [*formats, *kept]}
@@ -511,16 +516,29 @@ def _check_sources(project: Project, publish: bool, strict: bool, names_file: Pa
           open_errors, shown)
 
 
+def _show_findings_page(book: Book, open_errors: list | None) -> None:
+    """Put (or refresh) the "Draft: open QA findings" page at the front of a draft with open errors."""
+    if not open_errors:
+        return
+    from .draft import FINDINGS_REL, findings_chapter
+
+    if book.chapters and book.chapters[0].rel == FINDINGS_REL:
+        book.chapters.pop(0)
+    book.chapters.insert(0, findings_chapter(open_errors))
+
+
 def _check_outputs(project: Project, out_dir: Path, publish: bool, strict: bool, names_file: Path | str | None,
                    progress: Progress | None = None, formats: list[str] = list(FORMATS),
-                   open_errors: list | None = None) -> None:
+                   open_errors: list | None = None) -> list:
+    """Check the written outputs; returns a draft's errors found there (a publication build stops on them)."""
     qa = _qa()
     if qa is None:
-        return
+        return []
     shown_as = project.output_dir.relative_to(project.root).as_posix() \
         if project.output_dir.is_relative_to(project.root) else project.output_dir.name
     checked = qa.check_outputs(project.root, out_dir, publish=publish, names_file=names_file, shown_as=shown_as)
     if not {"html", "pdf"} & set(formats):  # a docx-only build has no PDF or HTML to find
         checked.findings = [f for f in checked.findings if f.rule != "DHR-P008"]
-    # A draft's output findings come too late for its findings page: they are printed, and stop nothing.
-    _gate(checked, "in the rendered outputs", progress, [] if open_errors is not None else None)
+    late: list | None = [] if open_errors is not None else None
+    _gate(checked, "in the rendered outputs", progress, late)
+    return late or []
