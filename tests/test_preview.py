@@ -92,3 +92,18 @@ def test_the_published_files_carry_no_preview_script(preview) -> None:
         assert "<script" not in text and "__dhr__" not in text, path.name
     served = urllib.request.urlopen(preview.url).read().decode("utf-8")
     assert "/__dhr__/preview.js" in served  # added only as the page is served
+
+
+def test_a_busy_port_is_reported_with_the_fix(tmp_path: Path, capsys) -> None:
+    import socket
+
+    from dhr_kit.cli import main
+
+    root = new_review(tmp_path / "review")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["preview", str(root), "--port", str(port), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert f"127.0.0.1:{port}" in err and "--port" in err

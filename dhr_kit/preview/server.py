@@ -53,6 +53,9 @@ class PreviewServer:
             raise InputError(Problem("dhr preview", f"cannot listen on 127.0.0.1:{port} ({exc.strerror})",
                                      fix="choose another port with --port N (0 picks a free one)")) from None
         self._httpd.daemon_threads = True
+        from ..tools.pandoc import PandocMemo, keep_answers
+
+        keep_answers(PandocMemo())  # a save changes one chapter: pandoc re-runs for it, not for every page
 
     @property
     def url(self) -> str:
@@ -128,6 +131,9 @@ class PreviewServer:
         return self.url
 
     def stop(self) -> None:
+        from ..tools.pandoc import keep_answers
+
+        keep_answers(None)
         self._stop.set()
         with self._changed:
             self._changed.notify_all()
