@@ -84,6 +84,7 @@ repos:
 
 GITIGNORE = """\
 _book/
+_upload/
 _export/
 .dhr-cache/
 .quarto/

@@ -67,8 +67,9 @@ class PreviewServer:
 
     # ---- building -------------------------------------------------------------------------------
 
-    def rebuild(self, reason: str = "") -> BuildState:
-        """Render the HTML (draft); record the outcome and wake every open page."""
+    def rebuild(self, reason: str = "", *, show_progress: bool = False) -> BuildState:
+        """Render the HTML (draft); record the outcome and wake every open page. ``show_progress``: the
+        render's own step lines (the first build may take a minute: it executes every chapter)."""
         from ..render import render
 
         with self._build_lock:
@@ -77,7 +78,10 @@ class PreviewServer:
             started = time.perf_counter()
             error, findings_by_page = None, self.state.findings_by_page
             try:
-                result = render(self.root, to="html", engine="embedded", quiet=True, names_file=self.names_file)
+                from ..render.progress import Progress
+
+                progress = Progress(quiet=not show_progress, stream=self.log)
+                result = render(self.root, to="html", engine="embedded", names_file=self.names_file, progress=progress)
                 findings_by_page = _findings_by_page(result)
             except DhrError as exc:
                 error = str(exc)
@@ -119,12 +123,12 @@ class PreviewServer:
 
     # ---- lifecycle ------------------------------------------------------------------------------
 
-    def start(self, *, build: bool = True) -> str:
+    def start(self, *, build: bool = True, show_progress: bool = False) -> str:
         serve_thread = threading.Thread(target=self._httpd.serve_forever, name="dhr-preview-http", daemon=True)
         serve_thread.start()
         self._threads.append(serve_thread)
         if build:
-            self.rebuild("first build")
+            self.rebuild("first build", show_progress=show_progress)
         watch_thread = threading.Thread(target=self._watch, name="dhr-preview-watch", daemon=True)
         watch_thread.start()
         self._threads.append(watch_thread)
@@ -229,7 +233,7 @@ def serve(root: Path | str, *, port: int, open_browser: bool, names_file: Path |
     """Run the preview until Ctrl-C."""
     server = PreviewServer(root, port=port, names_file=names_file)
     print(f"dhr preview: serving {server.url} (Ctrl-C to stop); first build…", file=sys.stderr, flush=True)
-    url = server.start()
+    url = server.start(show_progress=True)
     if open_browser:
         import webbrowser
 
