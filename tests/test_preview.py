@@ -107,3 +107,24 @@ def test_a_busy_port_is_reported_with_the_fix(tmp_path: Path, capsys) -> None:
         assert main(["preview", str(root), "--port", str(port), "--no-browser"]) == 2
     err = capsys.readouterr().err
     assert f"127.0.0.1:{port}" in err and "--port" in err
+
+
+def test_warm_kernels_start_once_across_renders(tmp_path: Path) -> None:
+    """The preview's kernels outlive a render: the second build's chapter runs in the running kernel."""
+    from dhr_kit.render import render
+    from dhr_kit.render.warm import WarmKernels
+
+    root = new_review(tmp_path / "review")
+    chapter = root / "chapters" / "08-chronology.qmd"
+    kernels = WarmKernels(root)
+    try:
+        first = render(root, to="html", engine="embedded", quiet=True, warm_kernels=kernels)
+        assert first.kernels_started >= 1
+        _append(chapter, "A sentence that makes the chapter run again.")
+        second = render(root, to="html", engine="embedded", quiet=True, warm_kernels=kernels)
+        assert "chapters/08-chronology.qmd" in second.executed
+        assert second.kernels_started == 0
+        page = (root / "_book" / "08-chronology.html").read_text(encoding="utf-8")
+        assert "A sentence that makes the chapter run again." in page
+    finally:
+        kernels.shutdown()

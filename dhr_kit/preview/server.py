@@ -56,6 +56,9 @@ class PreviewServer:
         from ..tools.pandoc import PandocMemo, keep_answers
 
         keep_answers(PandocMemo())  # a save changes one chapter: pandoc re-runs for it, not for every page
+        from ..render.warm import WarmKernels
+
+        self.kernels = WarmKernels(self.root)  # a save re-executes in a kernel that has already started
 
     @property
     def url(self) -> str:
@@ -81,7 +84,8 @@ class PreviewServer:
                 from ..render.progress import Progress
 
                 progress = Progress(quiet=not show_progress, stream=self.log)
-                result = render(self.root, to="html", engine="embedded", names_file=self.names_file, progress=progress)
+                result = render(self.root, to="html", engine="embedded", names_file=self.names_file, progress=progress,
+                                warm_kernels=self.kernels)
                 findings_by_page = _findings_by_page(result)
             except DhrError as exc:
                 error = str(exc)
@@ -145,6 +149,7 @@ class PreviewServer:
         self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=30)
+        self.kernels.shutdown()
 
     def wait_for_change(self, version: int, timeout: float) -> BuildState:
         with self._changed:

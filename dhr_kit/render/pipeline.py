@@ -142,7 +142,8 @@ def isolate_chapters(project: Project) -> bool:
 
 
 def _run_in_kernels(project: Project, plan: list[tuple[Chapter, str]],
-                    run: Callable[[KernelSession, Chapter, str], _Executed]) -> tuple[list[_Executed], int]:
+                    run: Callable[[KernelSession, Chapter, str], _Executed],
+                    warm: Any = None) -> tuple[list[_Executed], int]:
     """Run the plan on PARALLEL_KERNELS workers, each with its own kernel session, taking chapters in order.
 
     Returns the executed chapters and the number of kernels started. Every kernel is shut down before
@@ -151,6 +152,7 @@ def _run_in_kernels(project: Project, plan: list[tuple[Chapter, str]],
     if not plan:
         return [], 0
     isolate = isolate_chapters(project)
+    warm = None if isolate else warm  # render.warm.WarmKernels: kernels kept between renders (the preview)
     pending: queue.SimpleQueue[int] = queue.SimpleQueue()
     for index in range(len(plan)):
         pending.put(index)
@@ -160,7 +162,7 @@ def _run_in_kernels(project: Project, plan: list[tuple[Chapter, str]],
     stop = threading.Event()
 
     def worker() -> None:
-        session = KernelSession(project.root)
+        session = warm.lend() if warm is not None else KernelSession(project.root)
         try:
             while not stop.is_set():
                 try:
@@ -198,7 +200,7 @@ def _run_in_kernels(project: Project, plan: list[tuple[Chapter, str]],
 
 
 def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no_cache: bool,
-                 progress: Progress, result: RenderResult) -> list[_Executed]:
+                 progress: Progress, result: RenderResult, warm: Any = None) -> list[_Executed]:
     cache = ChapterCache(project.root)
     ignored = {CACHE_DIR, project.output_dir.name}
     plan: list[tuple[Chapter, str]] = []
@@ -233,7 +235,7 @@ def _execute_all(project: Project, chapters: list[Chapter], *, publish: bool, no
     if plan:
         progress.step(f"executing {len(plan)} chapter{'s' if len(plan) != 1 else ''} "
                       f"({len(chapters) - len(plan)} from the cache)")
-    executed, result.kernels_started = _run_in_kernels(project, plan, run)
+    executed, result.kernels_started = _run_in_kernels(project, plan, run, warm)
     done.update((item.chapter.rel, item) for item in executed)
     result.executed = [c.rel for c, _ in plan]
     result.cached = [c.rel for c in chapters if c.rel not in result.executed]
@@ -392,7 +394,8 @@ def _names_digest(names_file: Path | str | None) -> str:
 
 def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, strict: bool = False,
            names_file: Path | str | None = None, engine: str = "auto", no_cache: bool = False,
-           single_file: bool = False, quiet: bool = False, progress: Progress | None = None) -> RenderResult:
+           single_file: bool = False, quiet: bool = False, progress: Progress | None = None,
+           warm_kernels: Any = None) -> RenderResult:
     """Render the review at ``root``; raises InputError/BuildError/ToolError and keeps old outputs on failure."""
     started = time.perf_counter()
     progress = progress or Progress(quiet=quiet)
@@ -411,7 +414,8 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
     result = RenderResult(engine="embedded", output_dir=project.output_dir)
     chapters = _read_and_check_sources(project, publish, strict, names_file, progress, open_errors, result.qa_findings)
     single_file = single_file or (publish and to == "all")  # the bundle holds the single-file HTML
-    executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result)
+    executed = _execute_all(project, chapters, publish=publish, no_cache=no_cache, progress=progress, result=result,
+                            warm=warm_kernels)
     progress.step("assembling the book (numbering, cross-references, citations)")
     book, executed_md, problems, book_images = build_book(project, executed, publish=publish)
     result.book = book
