@@ -459,8 +459,10 @@ def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, st
             statuses = write_build_log(staging, previous_log, formats, kept, stamps, publish=publish)
             swap_in(staging, project.output_dir)
         for status in statuses:
-            if status.state != "built":
-                progress.warning(describe(status)) if status.state == "stale" else progress.step(describe(status))
+            if status.state == "stale":
+                progress.warning(describe(status))
+            elif status.state == "current":
+                progress.step(describe(status))
         result.stale = [s.format for s in statuses if s.state == "stale"]
         result.outputs = [project.output_dir / p.relative_to(staging) for p in written]
         stamp_store.record(stamp, project.output_dir)
