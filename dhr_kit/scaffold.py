@@ -24,6 +24,9 @@ def new_review(target: Path | str) -> Path:
                                  fix="choose a new folder name, or empty this folder first"))
     source = templates_dir() / "new"
     shutil.copytree(source, target, ignore=_SKIP, dirs_exist_ok=True)
+    from .editor import write_editor_files
+
+    write_editor_files(target)
     return target
 
 
@@ -31,5 +34,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     target = new_review(args.dir)
     print(f"Created a new review in {target}\n"
           f"Next: replace every {PLACEHOLDER} ...] in data/ and chapters/, then run `dhr check {args.dir}` "
-          f"and `dhr render {args.dir}`.")
+          f"and `dhr render {args.dir}`.\n"
+          f"Editors: open the folder in VS Code (Ctrl+Shift+B runs `dhr check`; task `dhr: preview` for a live "
+          f"preview); in JupyterLab, .ipynb chapters work as they are (see jupytext.toml for .qmd).")
     return 0

@@ -91,17 +91,43 @@ class FailingSourceGate:
 
     stage = SOURCES
 
+    def __init__(self, rule: str = "DHR-L001", message: str = "victim-blaming language", line: int = 3):
+        self.rule, self.message, self.line = rule, message, line
+
+    def finding(self):
+        from dhr_kit.qa import Finding
+
+        return Finding(file="chapters/one.qmd", line=self.line, column=1, severity="error", rule=self.rule,
+                       message=self.message)
+
     def __call__(self, ctx, subject):
-        from dhr_kit.qa import CheckResult, Finding
+        from dhr_kit.qa import CheckResult
 
-        return CheckResult([Finding(file="chapters/one.qmd", line=3, column=1, severity="error", rule="DHR-L001",
-                                    message="victim-blaming language")])
+        return CheckResult([self.finding()])
 
 
-def test_qa_errors_stop_before_execution(tmp_path):
+def test_qa_errors_stop_a_publication_build_before_execution(tmp_path):
     root = copy_case("crossref", tmp_path)
     with pytest.raises(BuildError) as info:
-        render_review(root, to="markdown", quiet=True, engine="embedded", gates=[FailingSourceGate()])
+        render_review(root, to="markdown", quiet=True, engine="embedded", publish=True, gates=[FailingSourceGate()])
     assert "chapters/one.qmd:3:1: error DHR-L001" in str(info.value)
     assert "QA error in the sources" in str(info.value)
+    assert not (root / "_book").exists()
+
+
+def test_a_draft_lists_qa_errors_on_its_findings_page(tmp_path):
+    gate = FailingSourceGate()
+    root = copy_case("crossref", tmp_path)
+    result = render_review(root, to="markdown", quiet=True, engine="embedded", gates=[gate])
+    first = result.book.chapters[0]
+    assert first.title == "Draft: open QA findings" and first.number is None
+    assert "`DHR-L001` line 3: victim-blaming language" in first.markdown  # plain text, not Markdown
+    assert result.open_findings == [gate.finding()]
+
+
+def test_a_missing_section_stops_a_draft(tmp_path):
+    gate = FailingSourceGate(rule="DHR-S001", message="no Conclusions section", line=1)
+    root = copy_case("crossref", tmp_path)
+    with pytest.raises(BuildError, match="DHR-S001"):
+        render_review(root, to="markdown", quiet=True, engine="embedded", gates=[gate])
     assert not (root / "_book").exists()

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from ..config import resolve_context
+from ..errors import InputError
+from .findings import CheckResult
 from .report import FORMATTERS
 from .run import check
 from .tracker import import_letter
@@ -13,9 +15,18 @@ from .tracker import import_letter
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the findings in the chosen format; exit 1 when any is an error (InputError: exit 2, by the CLI)."""
-    ctx = resolve_context(Path(args.dir), publish=getattr(args, "publish", False),
-                          strict=getattr(args, "strict", False), names_file=getattr(args, "names", None))
-    result = check(ctx)
+    try:
+        ctx = resolve_context(Path(args.dir), publish=getattr(args, "publish", False),
+                              strict=getattr(args, "strict", False), names_file=getattr(args, "names", None))
+        result = check(ctx)
+    except InputError:
+        # Report what can still be found in the same run: the chapters' language findings.
+        from .despite_input import chapter_language_findings
+
+        found = chapter_language_findings(Path(args.dir))
+        if found and (getattr(args, "format", "text") or "text") == "text":
+            sys.stdout.write(FORMATTERS["text"](CheckResult(found, files=len({f.file for f in found}))))
+        raise
     sys.stdout.write(FORMATTERS[getattr(args, "format", "text") or "text"](result))
     return 0 if result.ok else 1
 

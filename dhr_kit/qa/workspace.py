@@ -141,6 +141,10 @@ def build_workspace(target: Path | str | BuildContext, *, publish: bool = False,
         problems += exc.problems
     chapters, chapter_errors = read_chapters(ctx.project)
     problems += chapter_errors
+    if not problems:
+        from ..titles import title_problems
+
+        problems += title_problems(ctx.project, review)
     if problems:
         raise InputError(problems)
     appendix = {ref.rel: ref.appendix for ref in ctx.project.chapters}

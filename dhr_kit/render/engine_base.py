@@ -17,11 +17,13 @@ class Execution:
 
     executed_markdown: dict[str, str] | None  # rel → executed Markdown; None: known only from the outputs
     stamp: str | None = None  # digest of what the writers read (None: always write)
+    inputs_stamp: str | None = None  # the same without the formats chosen (one format's inputs, for the build log)
     book: Book | None = None
 
 
 class Engine(Protocol):
     name: str
+    writes_book: bool  # writes the Book itself (a draft's findings page, upload bundle); else QA errors stop a draft
 
     def available(self) -> bool:
         """Can run on this machine (for `auto`)."""

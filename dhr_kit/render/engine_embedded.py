@@ -10,6 +10,7 @@ from ..source import Chapter
 from ..source import read_chapter as parse_chapter
 from .bookbuild import build_book
 from .engine_base import Execution
+from .outputs import OutputStamp
 from .progress import Progress
 from .result import RenderOptions, RenderResult
 from .run_chapters import execute_chapters
@@ -32,6 +33,7 @@ def parse_all(ctx: BuildContext) -> list[Chapter]:
 
 class EmbeddedEngine:
     name = "embedded"
+    writes_book = True  # writes the Book itself: a draft's findings page, the single-file HTML, the upload bundle
 
     def __init__(self) -> None:
         self.chapters: list[Chapter] = []
@@ -44,7 +46,8 @@ class EmbeddedEngine:
 
     def execute(self, ctx: BuildContext, options: RenderOptions, progress: Progress,
                 result: RenderResult) -> Execution:
-        executed = execute_chapters(ctx, self.chapters, no_cache=options.no_cache, progress=progress, result=result)
+        executed = execute_chapters(ctx, self.chapters, no_cache=options.no_cache, progress=progress, result=result,
+                                     warm=options.warm_kernels)
         book, executed_md, problems, images = build_book(ctx, executed)
         result.book = book
         if problems and (ctx.publish or ctx.strict):
@@ -52,8 +55,9 @@ class EmbeddedEngine:
         for problem in problems:
             result.warnings.append(str(problem))
             progress.warning(str(problem))
-        stamp = writers_stamp(book, ctx.formats, options.single_file, images)
-        return Execution(executed_markdown=executed_md, stamp=stamp, book=book)
+        inputs = writers_stamp(book, (), options.single_file, images)
+        stamp = OutputStamp.digest(inputs, ",".join(ctx.formats))
+        return Execution(executed_markdown=executed_md, stamp=stamp, inputs_stamp=inputs, book=book)
 
     def write(self, ctx: BuildContext, execution: Execution, staging: Path, options: RenderOptions,
               progress: Progress) -> list[Path]:

@@ -38,6 +38,7 @@ def _page_markdown(page: Path) -> str:
 
 class QuartoEngine:
     name = "quarto"
+    writes_book = False  # Quarto writes the book: a draft with QA errors stops, as before; no upload bundle
 
     def available(self) -> bool:
         return find_quarto() is not None

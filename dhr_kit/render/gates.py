@@ -88,21 +88,40 @@ def gate_names(gates: Sequence[Gate], stage: str) -> str:
 
 
 def run_gates(gates: Sequence[Gate], stage: str, ctx: BuildContext, subject: GateInput,
-              progress: Progress | None, record: list[tuple[str, Any]] | None = None) -> None:
+              progress: Progress | None, record: list[tuple[str, Any]] | None = None,
+              open_errors: list | None = None, shown: list | None = None,
+              drop_rules: frozenset[str] = frozenset()) -> None:
     """Run the stage's gates: show their warnings; stop the build on their errors. Every result is
-    appended to ``record`` as (stage, result), also when it stops the build."""
+    appended to ``record`` as (stage, result), also when it stops the build.
+
+    A draft passes ``open_errors`` (a list): errors that do not stop a draft (render.draft.STOPS_A_DRAFT)
+    are printed and appended there, for the draft's findings page. ``shown`` collects every finding shown
+    (warnings and a draft's open errors), for a caller that displays them (the preview). ``drop_rules``:
+    rules that do not apply to this build (DHR-P008 when neither HTML nor PDF is written)."""
     from ..qa.report import format_finding
+    from .draft import stops_a_draft
 
     for gate in gates:
         if gate.stage != stage:
             continue
         result = gate(ctx, subject)
+        if drop_rules and hasattr(result, "findings"):
+            result.findings = [f for f in result.findings if f.rule not in drop_rules]
         if record is not None:
             record.append((stage, result))
         for finding in result.warnings:
             if progress is not None:
                 progress.warning(format_finding(finding))
         errors = list(result.errors)
+        if shown is not None:
+            shown.extend(result.warnings)
+            shown.extend(f for f in errors if open_errors is not None and not stops_a_draft(f))
+        if open_errors is not None:
+            for finding in [f for f in errors if not stops_a_draft(f)]:
+                open_errors.append(finding)
+                if progress is not None:
+                    progress.open_error(format_finding(finding))
+            errors = [f for f in errors if stops_a_draft(f)]
         if errors:
             where = _WHERE[stage]
             raise BuildError(f"{len(errors)} QA error{'s' if len(errors) != 1 else ''} {where}; the outputs were "

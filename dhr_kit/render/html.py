@@ -90,7 +90,7 @@ def _pages(pbook: PandocBook) -> list[Page]:
         if chapter.appendix and needs_references:
             add_references()
             needs_references = False
-        filename = "index.html" if index == 0 else f"{chapter.source.slug}.html"
+        filename = page_filename(index, chapter.source.slug)
         group = "Appendices" if chapter.appendix else chapter.source.part
         holds_refs = any(node_id(n) == "refs" for n in walk(chapter.blocks) if n.get("t") == "Div")
         pages.append(Page(filename, chapter.label(), chapter.source.title, chapter.blocks, group, holds_refs))
@@ -101,6 +101,14 @@ def _pages(pbook: PandocBook) -> list[Page]:
     for page in pages:
         page.ids = {ident for node in walk(page.blocks) if (ident := node_id(node))}
     return pages
+
+
+def page_filename(index: int, slug: str) -> str:
+    """The page of the book's ``index``-th chapter: the first is the site's index.html. (A draft's findings
+    page comes first, so the review's own `index.qmd` may come second: it then gets a page of its own.)"""
+    if index == 0:
+        return "index.html"
+    return f"{slug}.html" if slug != "index" else "index-chapter.html"
 
 
 def _write_site(pbook: PandocBook, out_dir: Path, with_pdf: bool = False) -> list[Path]:

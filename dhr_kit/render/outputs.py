@@ -62,12 +62,18 @@ def staging_dir(output_dir: Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def mark_owned(folder: Path) -> Path:
+    """Write the ``.dhr-output`` marker (always the same bytes: a checksum of it stays valid)."""
+    marker = folder / OWNED_MARKER
+    marker.write_text("This folder is made by dhr-kit and replaced on every build.\n", encoding="utf-8")
+    return marker
+
+
 def swap_in(staging: Path, output_dir: Path) -> None:
     """Replace ``output_dir`` by ``staging`` with two renames (the old folder is removed afterwards).
 
     The new folder is marked as dhr-kit's (``.dhr-output``), so a later build knows it may replace it."""
-    (staging / OWNED_MARKER).write_text("This folder is made by dhr-kit and replaced on every build.\n",
-                                        encoding="utf-8")
+    mark_owned(staging)
     old = None
     if output_dir.exists():
         old = Path(tempfile.mkdtemp(prefix=staging_prefix(output_dir.name, "old"), dir=output_dir.parent))

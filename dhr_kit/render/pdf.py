@@ -18,6 +18,7 @@ from ..paths import templates_dir
 from ..tools.pandoc import run_pandoc
 from ..tools.typst import compile_pdf
 from .book import Book
+from .draft import FINDINGS_REL
 from .outputs import remove_debris
 from .pandoc_ast import image_alt, images, meta_bool, meta_list, meta_map, meta_raw, meta_string, raw_block, retarget_links, walk
 from .pandoc_book import (ImageCopier, PandocBook, common_meta, filter_path, parse_book, people, references_blocks,
@@ -133,6 +134,8 @@ def _body(pbook: PandocBook) -> list[dict]:
             blocks.append(raw_block("typst", "#pagebreak(weak: true)"))  # it is read (and printed) on its own
         part = chapter.source.part
         blocks += chapter.blocks
+        if chapter.source.rel == FINDINGS_REL:  # a draft's findings page: on its own, before the report
+            blocks.append(raw_block("typst", "#pagebreak(weak: true)"))
     if needs_references:
         blocks += references_blocks()
     known = {ident for chapter in pbook.chapters for ident in chapter.ids()} | {"refs", "references"}

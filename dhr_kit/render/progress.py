@@ -6,6 +6,12 @@ import sys
 from typing import TextIO
 
 
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def _interactive(stream: TextIO) -> bool:
     ci = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
     return not ci and hasattr(stream, "isatty") and stream.isatty()
@@ -32,8 +38,13 @@ class Progress:
         self._console.print(f"  [green]✓[/green] {rel:<48} {timing}")
 
     def step(self, message: str) -> None:
+        """A stage starts (or a note on one); shown so that no wait of more than a few seconds is silent."""
+        if self.quiet:
+            return
         if self.rich:
-            self._console.print(f"  [dim]…[/dim] {message}")
+            self._console.print(f"  [dim]…[/dim] {_escape(message)}")
+        else:
+            print(f"… {message}", file=self.stream, flush=True)
 
     def warning(self, message: str) -> None:
         if self.quiet:
@@ -42,6 +53,15 @@ class Progress:
             self._console.print(f"  [yellow]warning:[/yellow] {message}")
         else:
             print(f"warning: {message}", file=self.stream)
+
+    def open_error(self, message: str) -> None:
+        """A QA error that does not stop a draft (it goes on the draft's findings page)."""
+        if self.quiet:
+            return
+        if self.rich:
+            self._console.print(f"  [red]open:[/red] {_escape(message)}")
+        else:
+            print(f"open: {message}", file=self.stream)
 
     def done(self, message: str) -> None:
         if self.quiet:

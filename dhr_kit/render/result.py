@@ -14,6 +14,7 @@ class RenderOptions:
 
     no_cache: bool = False  # re-execute every chapter
     single_file: bool = False  # HTML as one self-contained page
+    warm_kernels: Any = field(default=None, compare=False)  # render.warm.WarmKernels kept between renders
 
 
 @dataclass
@@ -28,5 +29,9 @@ class RenderResult:
     writers_skipped: bool = False  # outputs were already up to date
     warnings: list[str] = field(default_factory=list)
     qa_results: list[tuple[str, Any]] = field(default_factory=list)  # (gate stage, its findings) in order
+    open_findings: list = field(default_factory=list)  # a draft's QA errors (on its findings page)
+    qa_findings: list = field(default_factory=list)  # every QA finding shown: warnings and a draft's open errors
+    stale: list[str] = field(default_factory=list)  # formats carried over from an older build
+    bundle: Path | None = None  # the upload bundle of a publication build
     book: Book | None = None
     seconds: float = 0.0

@@ -7,6 +7,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .. import __version__
 from ..config import BuildContext
@@ -44,7 +45,8 @@ def _stored_outputs_only(chapter: Chapter) -> bool:
 
 
 def run_in_kernels(ctx: BuildContext, plan: list[tuple[Chapter, str]],
-                   run: Callable[[KernelSession, Chapter, str], Executed]) -> tuple[list[Executed], int]:
+                   run: Callable[[KernelSession, Chapter, str], Executed],
+                   warm: Any = None) -> tuple[list[Executed], int]:
     """Run the plan on PARALLEL_KERNELS workers, each with its own kernel session, taking chapters in order.
 
     Returns the executed chapters and the number of kernels started. Every kernel is shut down before
@@ -53,6 +55,8 @@ def run_in_kernels(ctx: BuildContext, plan: list[tuple[Chapter, str]],
     if not plan:
         return [], 0
     isolate = isolate_chapters(ctx.project)
+    if isolate:
+        warm = None  # render.warm.WarmKernels: kernels kept between renders (the preview), same names list
     pending: queue.SimpleQueue[int] = queue.SimpleQueue()
     for index in range(len(plan)):
         pending.put(index)
@@ -62,7 +66,7 @@ def run_in_kernels(ctx: BuildContext, plan: list[tuple[Chapter, str]],
     stop = threading.Event()
 
     def worker() -> None:
-        session = KernelSession(ctx.root, names_file=ctx.deny_list.path)
+        session = warm.lend(ctx.deny_list.path) if warm is not None else KernelSession(ctx.root, names_file=ctx.deny_list.path)
         try:
             while not stop.is_set():
                 try:
@@ -100,7 +104,7 @@ def run_in_kernels(ctx: BuildContext, plan: list[tuple[Chapter, str]],
 
 
 def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bool, progress: Progress,
-                     result: RenderResult) -> list[Executed]:
+                     result: RenderResult, warm: Any = None) -> list[Executed]:
     """Every chapter's cell outputs, in book order: from the cache when fresh, else run in a kernel."""
     project = ctx.project
     cache = ChapterCache(project.root)
@@ -134,7 +138,7 @@ def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bo
     for chapter in chapters:
         if chapter.rel in done:
             progress.chapter(chapter.rel, None)
-    executed, result.kernels_started = run_in_kernels(ctx, plan, run)
+    executed, result.kernels_started = run_in_kernels(ctx, plan, run, warm)
     done.update((item.chapter.rel, item) for item in executed)
     result.executed = [c.rel for c, _ in plan]
     result.cached = [c.rel for c in chapters if c.rel not in result.executed]

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import subprocess
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,6 +49,66 @@ def pandoc_version() -> tuple[int, ...]:
     return _version_of(pandoc_path())
 
 
+class PandocMemo:
+    """Pandoc's answers kept in memory for a long-running process (the preview): a conversion that was run
+    before with the same input, arguments and argument files (filter, bibliography, CSL) is not run again.
+    Only conversions to standard output are kept; least recently used answers go first."""
+
+    def __init__(self, max_bytes: int = 256 << 20):
+        from collections import OrderedDict
+
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.hits = 0
+        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def key(data: bytes, args: Sequence[str], cwd: Path | None) -> str | None:
+        if any(a in _WRITES_FILES or a.startswith(tuple(f"{w}=" for w in _WRITES_FILES)) for a in args):
+            return None
+        digest = hashlib.sha256(data)
+        digest.update(repr((list(args), str(cwd))).encode())
+        for arg in args:
+            candidate = Path(arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg)
+            if not candidate.is_absolute() and cwd is not None:
+                candidate = cwd / candidate
+            try:
+                if candidate.is_file():
+                    digest.update(candidate.read_bytes())
+            except OSError:
+                return None
+        return digest.hexdigest()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+                self.hits += 1
+            return value
+
+    def put(self, key: str, value: str) -> None:
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = value
+            self.size += len(value)
+            while self.size > self.max_bytes and self.entries:
+                _, old = self.entries.popitem(last=False)
+                self.size -= len(old)
+
+
+_WRITES_FILES = ("-o", "--output", "--extract-media")
+_memo: PandocMemo | None = None
+
+
+def keep_answers(memo: PandocMemo | None) -> None:
+    """Turn the in-memory memo on (a PandocMemo) or off (None) for this process."""
+    global _memo
+    _memo = memo
+
+
 def run_pandoc(source: str | bytes, args: Sequence[str | Path], *, cwd: Path | None = None) -> str:
     """Run pandoc on ``source`` (standard input) with ``args``; return standard output as text.
 
@@ -55,6 +117,10 @@ def run_pandoc(source: str | bytes, args: Sequence[str | Path], *, cwd: Path | N
     """
     command = [pandoc_path(), *map(str, args)]
     data = source.encode("utf-8") if isinstance(source, str) else source
+    memo = _memo
+    key = memo.key(data, command[1:], cwd) if memo is not None else None
+    if key is not None and (kept := memo.get(key)) is not None:
+        return kept
     try:
         done = subprocess.run(command, input=data, capture_output=True, cwd=cwd, check=False)
     except OSError as exc:
@@ -63,4 +129,7 @@ def run_pandoc(source: str | bytes, args: Sequence[str | Path], *, cwd: Path | N
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
         raise ToolError("pandoc", f"conversion failed: {message}",
                         "check the chapter Markdown near the place named above")
-    return done.stdout.decode("utf-8")
+    text = done.stdout.decode("utf-8")
+    if key is not None:
+        memo.put(key, text)
+    return text
