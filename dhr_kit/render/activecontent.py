@@ -22,6 +22,7 @@ from ..errors import Problem
 Node = dict[str, Any]
 ALLOW_CLASS = "allow-raw-html"
 HTML_FORMATS = {"html", "html4", "html5"}
+_TEXT_DATA = {".md", ".txt", ".csv", ".yml", ".yaml"}
 _COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
 _ACTIVE_ATTRIBUTE = re.compile(r"^(?:on\w+|srcdoc|formaction)$", re.IGNORECASE)
 _ACTIVE_URL = re.compile(r"^\s*(?:javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
@@ -102,16 +103,29 @@ def _is_allow_block(node: Node) -> bool:
     return True
 
 
-def publication_problems(found: list[RawHtml], source: Path | None, rel: str) -> list[Problem]:
-    """One problem per source line holding raw HTML (the line where each piece is first written)."""
-    lines = source.read_text(encoding="utf-8").splitlines() if source and source.is_file() else []
-    by_line: dict[int | None, list[RawHtml]] = {}
+def publication_problems(found: list[RawHtml], source: Path | None, rel: str,
+                         root: Path | None = None) -> list[Problem]:
+    """One problem per place holding raw HTML: the chapter's line where it is written, or, for text a cell
+    generated (the QA letter, a data file), the data file and line it came from."""
+    candidates = [(rel, source)] + ([(p.relative_to(root).as_posix(), p) for p in sorted((root / "data").rglob("*"))
+                                     if p.is_file() and p.suffix.lower() in _TEXT_DATA]
+                                    if root is not None and (root / "data").is_dir() else [])
+    texts = {}
+    by_place: dict[tuple[str, int | None], list[RawHtml]] = {}
     for item in found:
         first = item.text.strip().splitlines()[0].strip()
-        line = next((n for n, text in enumerate(lines, 1) if first and first in text), None)
-        by_line.setdefault(line, []).append(item)
-    return [Problem(rel, f"raw HTML in the text ({' '.join(i.shown for i in items)}) would be active content "
-                         "on a published web page", line=line,
+        place = (rel, None)
+        for file, path in candidates:
+            if file not in texts:
+                texts[file] = path.read_text(encoding="utf-8", errors="replace").splitlines() \
+                    if path and path.is_file() else []
+            line = next((n for n, text in enumerate(texts[file], 1) if first and first in text), None)
+            if line is not None:
+                place = (file, line)
+                break
+        by_place.setdefault(place, []).append(item)
+    return [Problem(file, f"raw HTML in the text ({' '.join(i.shown for i in items)}) would be active content "
+                          "on a published web page", line=line,
                     fix="write it in Markdown; if it must stay, put it in a block "
                         f"`::: {{.{ALLOW_CLASS} reason=\"why it is needed\"}}` (scripts are blocked anyway)")
-            for line, items in by_line.items()]
+            for (file, line), items in by_place.items()]

@@ -130,7 +130,7 @@ def _refuse_active_content(book: Book, chapters: list[Chapter]) -> None:
     for chapter in chapters:
         found = neutralise(chapter.blocks, publish=book.publish)
         if found and book.publish:
-            problems += publication_problems(found, book.root / chapter.source.rel, chapter.source.rel)
+            problems += publication_problems(found, book.root / chapter.source.rel, chapter.source.rel, book.root)
     if problems:
         raise InputError(problems)
 
