@@ -60,7 +60,7 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
             _report_findings_despite_input(ctx, progress)  # input problems and QA findings in one run
         raise
     result = RenderResult(engine=engine.name, output_dir=ctx.project.output_dir)
-    draft = not (ctx.publish or ctx.strict) and engine.writes_book
+    draft = not (ctx.publish or ctx.strict) and _writes_book(engine)
     open_errors: list | None = [] if draft and gates else None  # a draft's QA errors, for its findings page
     try:
         run_gates(gates, SOURCES, ctx, GateInput(), progress, result.qa_results, open_errors, result.qa_findings)
@@ -107,7 +107,7 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
         result.open_findings = list(open_errors or [])
         if stamp is not None:
             store.record(stamp, output_dir)
-    if _bundled(ctx) and not engine.writes_book:
+    if _bundled(ctx) and not _writes_book(engine):
         progress.warning(f"no upload bundle: the {engine.name} engine writes the book itself "
                          "(`--engine embedded` writes the bundle)")
     elif _bundled(ctx):
@@ -224,3 +224,9 @@ def _summary(ctx: BuildContext, result: RenderResult) -> str:
     return (f"dhr render: {chapters} chapters ({len(result.executed)} executed, {len(result.cached)} cached)"
             f" in {result.seconds:.1f} s → {ctx.project.output_dir.name}/"
             + (" (outputs already up to date)" if result.writers_skipped else ""))
+
+
+def _writes_book(engine: Engine) -> bool:
+    """The engine writes the Book itself (a draft's findings page, the upload bundle); an engine registered
+    without saying so does not."""
+    return bool(getattr(engine, "writes_book", False))
