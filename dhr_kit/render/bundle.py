@@ -12,13 +12,13 @@
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 import zipfile
 from pathlib import Path
 
 from ..errors import BuildError
 from ..boundary import OWNED_MARKER
+from .cache import sha256_file
 from .outputs import mark_owned, staging_dir, swap_in
 from ..qa.build_report import HTML_NAME as QA_REPORT_HTML
 from ..qa.build_report import JSON_NAME as QA_REPORT_JSON
@@ -49,14 +49,6 @@ Publishing on the council website
     Content-Security-Policy and need no cookie banner.
   * Publish only after the Home Office QA Panel has agreed publication; keep the PDF and HTML together.
 """
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_upload_bundle(output_dir: Path, root: Path, *, stem: str, title: str, date: str) -> Path:
@@ -90,7 +82,7 @@ def write_upload_bundle(output_dir: Path, root: Path, *, stem: str, title: str, 
         (staging / "README.txt").write_text(README.format(title=title, date=date, stem=stem, summary=summary_line),
                                             encoding="utf-8")
         mark_owned(staging)  # written now (swap_in writes the same bytes), so that SHA256SUMS lists it too
-        lines = [f"{sha256(path)}  {path.relative_to(staging).as_posix()}"
+        lines = [f"{sha256_file(path)}  {path.relative_to(staging).as_posix()}"
                  for path in sorted(staging.rglob("*")) if path.is_file()]
         (staging / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
         swap_in(staging, bundle)
