@@ -58,7 +58,8 @@ def compile_pdf(main: Path, output: Path, *, root: Path,
 
 def _without_build_folder(text: str, root: Path) -> str:
     """Typst names files by absolute path; the temporary build folder means nothing to the author."""
-    for form in {str(root), str(Path(root).resolve())}:
+    forms = {str(root), str(Path(root).resolve()), os.path.relpath(root)}  # typst may print it relative to cwd
+    for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form + os.sep, "").replace(form, ".")
     return text
 
