@@ -99,8 +99,20 @@ function Image(img)
   return img
 end
 
+-- Typst's PDF/UA-1 export refuses an equation without alt text: the TeX source is its alt text
+-- (what a screen reader reads in place of the typeset formula).
+function Math(math)
+  if FORMAT ~= "typst" then return nil end
+  local out = typst_inlines({ math })
+  local body = out:match("^%$(.*)%$$")
+  if body == nil then return nil end
+  local block = math.mathtype == "DisplayMath" and "true" or "false"
+  return pandoc.RawInline("typst", "#math.equation(block: " .. block .. ", alt: " .. typst_string(math.text)
+    .. ", $" .. body .. "$)")
+end
+
 -- Filters run Div before Image is reached inside it only if traversal is typewise; make it explicit:
 return {
-  { Image = Image },
+  { Image = Image, Math = Math },
   { Div = Div },
 }
