@@ -3,6 +3,7 @@ and written by real pandoc and Typst; every format read back (PDF with pypdf) an
 in ``fixtures/render/jupyter/expected-outputs.yml``."""
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import zipfile
@@ -108,7 +109,7 @@ def _docx(book: Path) -> tuple[str, int]:
     docx = next(book.glob("*.docx"))
     with zipfile.ZipFile(docx) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
-    text = " ".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml))
+    text = html.unescape(" ".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml)))
     return text, xml.count("<w:tbl>")
 
 
@@ -119,10 +120,14 @@ def _normal(text: str) -> str:
 def test_pdf(book):
     reader = PdfReader(next(book.glob("*.pdf")))
     text = _normal(_pdf_text(reader))
-    for expected in EXPECTED["pdf"]["text"]:
+    for expected in EXPECTED["pdf"]["text"] + EXPECTED["shortcodes"]:
         assert expected in text
     for leaked in EXPECTED["absent_everywhere"]:
         assert leaked not in text
+    before, after = EXPECTED["pdf"]["page_break_between"]
+    pages = [_normal(page.extract_text()) for page in reader.pages]
+    page = next(i for i, t in enumerate(pages) if before in t)
+    assert after not in pages[page] and after in pages[page + 1]
     tables, alts = _pdf_struct(reader)
     assert tables == EXPECTED["pdf"]["tables"]
     for alt in EXPECTED["pdf"]["alt"]:
@@ -132,7 +137,7 @@ def test_pdf(book):
 def test_html(book):
     page = _html(book)
     text = _normal(" ".join(page.text))
-    for expected in EXPECTED["html"]["text"]:
+    for expected in EXPECTED["html"]["text"] + EXPECTED["shortcodes"]:
         assert expected in text
     raw = "".join(p.read_text(encoding="utf-8") for p in book.glob("*.html"))
     for leaked in EXPECTED["absent_everywhere"]:
@@ -146,8 +151,38 @@ def test_html(book):
 def test_docx(book):
     text, tables = _docx(book)
     text = _normal(text)
-    for expected in EXPECTED["docx"]["text"]:
+    with zipfile.ZipFile(next(book.glob("*.docx"))) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    assert xml.count('<w:br w:type="page"/>') == EXPECTED["docx"]["page_breaks"]
+    for expected in EXPECTED["docx"]["text"] + EXPECTED["shortcodes"]:
         assert expected in text
     for leaked in EXPECTED["absent_everywhere"]:
         assert leaked not in text
     assert tables == EXPECTED["docx"]["tables"]
+
+
+PROBLEMS = Path(__file__).parent / "fixtures" / "render" / "book-problems"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in PROBLEMS.iterdir()))
+def test_book_problems(case, tmp_path):
+    """book-problems/<case>/: a shortcode or inline expression dhr-kit cannot resolve is named at its line;
+    it stops a publication build, and a draft either stops (a failing expression, like a failing cell) or
+    shows a bold ``?name`` where it stood, never the shortcode as text."""
+    from dhr_kit.errors import BuildError
+
+    expected = yaml.safe_load((PROBLEMS / case / "expected.yml").read_text(encoding="utf-8"))
+    root = tmp_path / case
+    shutil.copytree(PROBLEMS / case, root, ignore=shutil.ignore_patterns("expected*"))
+    with pytest.raises(BuildError) as info:
+        render(root, gates=(), to="markdown", quiet=True, engine="embedded", publish=True)
+    assert expected["message"] in str(info.value)
+    if expected["stops_a_draft"]:
+        with pytest.raises(BuildError) as info:
+            render(root, gates=(), to="markdown", quiet=True, engine="embedded")
+        assert expected["message"] in str(info.value)
+        return
+    result = render(root, gates=(), to="markdown", quiet=True, engine="embedded")
+    assert any(expected["message"] in warning for warning in result.warnings)
+    markdown = result.book.chapters[0].markdown
+    assert f"**{expected['shown']}**" in markdown and "{{<" not in markdown

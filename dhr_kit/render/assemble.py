@@ -18,9 +18,10 @@ from ..errors import Problem
 from .cache import CACHE_DIR
 from .execute import effective_options, strip_ansi
 from .displaydata import (HTML, IMAGE_SUFFIX, IMAGE_TYPES, MARKDOWN, PLAIN, SVG, choose, has_image,
-                          is_discardable, with_markdown_math)
+                          inline_markdown, is_discardable, with_markdown_math)
 from .pandoc_ast import CELL_CLASS, FIG_CAPTION_CLASS, TABLE_CAPTION_CLASS
-from ..source import Cell, Chapter
+from ..source import INLINE_CODE, Cell, Chapter, inline_expressions
+from ..source.shortcodes import ShortcodeValues, resolve_shortcodes
 
 
 @dataclass
@@ -202,14 +203,21 @@ _STYLE_OR_SCRIPT = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.IGNORECA
 
 
 def chapter_markdown(chapter: Chapter, outputs: list[list[dict[str, Any]]], *, root: Path, slug: str,
-                     publish: bool, project_execute: dict[str, Any]) -> ChapterMarkdown:
-    """The executed Markdown of one chapter: Markdown cells verbatim, code cells as their outputs."""
+                     publish: bool, project_execute: dict[str, Any],
+                     shortcodes: ShortcodeValues | None = None) -> ChapterMarkdown:
+    """The executed Markdown of one chapter: Markdown cells with their inline expressions' values and
+    shortcodes resolved, code cells as their outputs."""
     renderer = _CellRenderer(chapter, root, slug, publish)
+    code_count = len(chapter.code_cells)
+    inline = list(outputs[code_count]) if len(outputs) > code_count else []
     blocks: list[str] = []
     code_index = 0
     for cell in chapter.cells:
         if cell.kind == "markdown":
-            blocks.append(cell.source.strip("\n"))
+            text = _inline_values(chapter, cell, inline, renderer.result.problems)
+            if shortcodes is not None:
+                text = resolve_shortcodes(text, shortcodes, _locator(chapter, cell, text), renderer.result.problems)
+            blocks.append(text.strip("\n"))
             continue
         cell_outputs = outputs[code_index] if code_index < len(outputs) else []
         code_index += 1
@@ -218,3 +226,33 @@ def chapter_markdown(chapter: Chapter, outputs: list[list[dict[str, Any]]], *, r
             blocks.append(rendered)
     renderer.result.markdown = "\n\n".join(b for b in blocks if b) + "\n"
     return renderer.result
+
+
+def _locator(chapter: Chapter, cell: Cell, text: str):
+    """Problem fields (file, line or notebook cell) of a character offset in a Markdown cell's ``text``."""
+    def where(offset: int) -> dict[str, Any]:
+        line_in_cell = text[:offset].count("\n")
+        if chapter.path.suffix == ".ipynb":
+            return {"file": chapter.rel, "key": f"cell {cell.line}, line {line_in_cell + 1}"}
+        return {"file": chapter.rel, "line": cell.line + line_in_cell}
+    return where
+
+
+def _inline_values(chapter: Chapter, cell: Cell, inline: list[dict[str, Any]], problems: list[Problem]) -> str:
+    """The cell's text with each `` `{python} expr` `` replaced by its value (taken from ``inline`` in order)."""
+    text = cell.source
+    found = inline_expressions(text)
+    if not found:
+        return text
+    where = _locator(chapter, cell, text)
+
+    def value(match: re.Match[str]) -> str:
+        expression = match.group(1)
+        if inline and inline[0].get("expression") == expression:
+            return inline_markdown(inline.pop(0).get("data") or {})
+        problems.append(Problem(message=f"the inline expression `{{python}} {expression}` was not evaluated "
+                                "(the chapter's outputs are stored, not executed)",
+                                fix="execute the chapter (remove `execute: enabled: false`)", **where(match.start())))
+        return f"**?{expression}**"
+
+    return INLINE_CODE.sub(value, text)

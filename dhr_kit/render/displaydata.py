@@ -79,3 +79,18 @@ def is_discardable(output: dict[str, Any], cell_has_image: bool) -> bool:
 def has_image(output: dict[str, Any]) -> bool:
     return output.get("output_type") in {"display_data", "execute_result"} and \
         any(m in (output.get("data") or {}) for m in IMAGE_TYPES)
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
+
+
+def inline_markdown(data: dict[str, Any]) -> str:
+    """An inline expression's value as Quarto writes it (``resolveUserExpressions``): ``text/markdown`` as it
+    is (math from ``text/latex`` too), else ``text/plain`` — a quoted string repr unquoted and escaped."""
+    data = with_markdown_math(data)
+    if MARKDOWN in data:
+        return text_of(data[MARKDOWN])
+    text = text_of(data.get(PLAIN, ""))
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return _MARKDOWN_SPECIALS.sub(r"\\\1", text[1:-1])
+    return text

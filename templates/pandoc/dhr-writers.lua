@@ -55,9 +55,23 @@ local function conditional(div)
   return {}
 end
 
+-- {{< pagebreak >}} (a `.pagebreak` div from dhr-kit's shortcodes): a page break in the PDF and Word copy,
+-- a CSS break-after in the HTML (printing).
+local function pagebreak(div)
+  if not div.classes:includes("pagebreak") then return nil end
+  if FORMAT == "typst" then return pandoc.RawBlock("typst", "#pagebreak(weak: true)") end
+  if FORMAT == "docx" then return pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>') end
+  if FORMAT:match("html") then
+    return pandoc.Div({}, pandoc.Attr("", { "pagebreak" }, { ["aria-hidden"] = "true" }))
+  end
+  return {}
+end
+
 function Div(div)
   local shown = conditional(div)
   if shown ~= nil then return shown end
+  local page = pagebreak(div)
+  if page ~= nil then return page end
   local kind = callout_kind(div)
   if not kind then return nil end
   local title, body = title_and_body(div, kind)
