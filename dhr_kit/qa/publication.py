@@ -21,6 +21,9 @@ _PLACEHOLDER_STRICT = re.compile(r"\[PLACEHOLDER|\bTODO\b|\bFIXME\b|\bXXX+\b")  
 LOCAL_PATH = re.compile(r"(?<![\w/])(?:/home/|/root/|/tmp/|/Users/|/var/folders/|[A-Za-z]:\\Users\\)[^\s\"'<>]*")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|\b\w+Error: .*\n?|File \"[^\"]+\", line \d+")
 _TRACEBACK_HEAD = re.compile(r"Traceback \(most recent call last\)")
+# markup a reader should never see as text: a pandoc raw attribute, HTML/CSS of a cell's output
+_LEAKED_MARKUP = re.compile(r"\{=(?:html5?|latex|tex|typst|openxml|docx)\}|<(?:style|script|table|div)\b[^>\n]{0,80}>"
+                            r"|</(?:style|script|table|div)>|\.dataframe\s+(?:tbody|thead)\b")
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)(?:\{(?P<attrs>[^}]*)\})?")
 
 
@@ -109,6 +112,9 @@ def _text_findings(file: str, text: str, names: NameList, at: Where | None) -> l
     found += identifier_findings(file, text, lambda offset: (line_of(offset), 1), at)
     found += [finding("DHR-P005", file, line_of(m.start()), at=at, path=m.group(0)) for m in LOCAL_PATH.finditer(text)]
     found += [finding("DHR-P006", file, line_of(m.start()), at=at) for m in _TRACEBACK_HEAD.finditer(text)]
+    leaked = _LEAKED_MARKUP.search(text)
+    if leaked:  # once per text: one leak usually brings many tags
+        found.append(finding("DHR-P010", file, line_of(leaked.start()), at=at, markup=leaked.group(0)))
     found += [finding("DHR-P001", file, line_of(m.start()), at=at, note=m.group(0))
               for m in _PLACEHOLDER_STRICT.finditer(text)]
     return found
