@@ -46,8 +46,11 @@ def finalize(findings: list[Finding], *, documents: list[Document], overrides: d
             continue
         item.severity = resolve_severity(item.rule, publish=publish, override=override, strict=strict,
                                          current=item.severity)
+        if doc is not None and doc.cell_lines and item.cell is None and 1 <= item.line <= len(doc.cell_lines):
+            item.cell, item.line = doc.cell_lines[item.line - 1]  # a notebook: its cell and the line in it
         kept.setdefault((item.rule, item.file, item.line, item.column, item.message), item)
-    return sorted(kept.values(), key=lambda f: (f.file, f.line, f.column, SEVERITY_ORDER[f.severity], f.rule))
+    return sorted(kept.values(), key=lambda f: (f.file, f.cell or 0, f.line, f.column, SEVERITY_ORDER[f.severity],
+                                                f.rule))
 
 
 def check(target: Path | str | BuildContext, *, publish: bool = False, strict: bool = False,
