@@ -15,6 +15,7 @@ import yaml
 from pypdf import PdfReader
 
 from dhr_kit.render import render
+from test_browser import browser  # noqa: F401  (the Chromium fixture)
 
 CASE = Path(__file__).parent / "fixtures" / "render" / "jupyter"
 EXPECTED = yaml.safe_load((CASE / "expected-outputs.yml").read_text(encoding="utf-8"))
@@ -142,6 +143,8 @@ def test_html(book):
     raw = "".join(p.read_text(encoding="utf-8") for p in book.glob("*.html"))
     for leaked in EXPECTED["absent_everywhere"]:
         assert leaked not in text and leaked not in raw
+    for markup in EXPECTED["html"]["markup"]:
+        assert markup in raw
     assert len(page.headers) == EXPECTED["html"]["tables"]
     assert page.headers == EXPECTED["html"]["header"]
     for alt in EXPECTED["html"]["alt"]:
@@ -186,3 +189,35 @@ def test_book_problems(case, tmp_path):
     assert any(expected["message"] in warning for warning in result.warnings)
     markdown = result.book.chapters[0].markdown
     assert f"**{expected['shown']}**" in markdown and "{{<" not in markdown
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_pages_pass_axe_in_chromium(book, browser, artifacts_dir):
+    """The tables, figures, equation and callout of the fixture's pages, as Chromium shows them: no axe
+    violation (the callout is a labelled note, the tables have header cells)."""
+    import functools
+    import http.server
+    import threading
+
+    from test_browser import _QuietHandler, _axe_violations, _open
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(book)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    (artifacts_dir / "screens").mkdir(exist_ok=True)
+    try:
+        problems = {}
+        for name in ("outputs.html", "shortcodes.html"):
+            page, _ = _open(browser, f"{origin}/{name}")
+            page.screenshot(path=str(artifacts_dir / "screens" / f"jupyter-{Path(name).stem}.png"), full_page=True)
+            callouts = page.evaluate("[...document.querySelectorAll('.callout')].map(e => e.getAttribute('aria-label'))")
+            if name == "outputs.html":
+                assert callouts == ["A callout is not a section"]
+            violations = _axe_violations(page)
+            if violations:
+                problems[name] = violations
+            page.close()
+        assert not problems, problems
+    finally:
+        server.shutdown()

@@ -85,7 +85,9 @@ function Div(div)
   elseif FORMAT:match("html") then
     local content = pandoc.Blocks({ pandoc.Div(pandoc.Plain(title), pandoc.Attr("", { "callout-title" })) })
     content:extend(body)
-    return pandoc.Div(content, pandoc.Attr(div.identifier, { "callout", "callout-" .. kind }, { role = "note" }))
+    -- a landmark-free note that screen readers announce with its title ("Learning point 1: …")
+    return pandoc.Div(content, pandoc.Attr(div.identifier, { "callout", "callout-" .. kind },
+      { role = "note", ["aria-label"] = pandoc.utils.stringify(title) }))
   else
     local content = pandoc.Blocks({ pandoc.Para({ pandoc.Strong(title) }) })
     content:extend(body)
