@@ -221,3 +221,20 @@ def test_pages_pass_axe_in_chromium(book, browser, artifacts_dir):
         assert not problems, problems
     finally:
         server.shutdown()
+
+
+def test_a_changed_included_file_re_executes_its_chapter(tmp_path):
+    """An included file is part of the chapter's cache key: editing it runs the chapter again."""
+    root = tmp_path / "book"
+    shutil.copytree(CASE, root, ignore=shutil.ignore_patterns("expected*", "_book", ".dhr-cache"))
+    first = render(root, gates=(), to="markdown", quiet=True, engine="embedded")
+    assert "chapters/shortcodes.qmd" in first.executed
+    unchanged = render(root, gates=(), to="markdown", quiet=True, engine="embedded")
+    assert "chapters/shortcodes.qmd" in unchanged.cached
+    included = root / "chapters" / "parts" / "method.qmd"
+    included.write_text(included.read_text(encoding="utf-8").replace("meetings_from_include = 6",
+                                                                      "meetings_from_include = 7"), encoding="utf-8")
+    changed = render(root, gates=(), to="markdown", quiet=True, engine="embedded")
+    assert "chapters/shortcodes.qmd" in changed.executed
+    chapter = next(c for c in changed.book.chapters if c.rel == "chapters/shortcodes.qmd")
+    assert "7 meetings" in chapter.markdown and "Inline code from the included cell: 7." in chapter.markdown

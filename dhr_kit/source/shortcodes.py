@@ -192,8 +192,11 @@ def resolve_shortcodes(text: str, values: ShortcodeValues, where: Callable[[int]
                 fix = "use a key whose value is text or a number"
             problems.append(Problem(message=message, fix=fix, **where(match.start())))
             return f"**?{name}:{argument}**"
-        if name == "include":
-            return match.group(0)  # expanded when the chapter was read; here only in a notebook's text
+        if name == "include":  # a .qmd's includes were expanded when it was read: this is a notebook's cell
+            problems.append(Problem(message="{{< include >}} works in .qmd chapters, not in a notebook's cells",
+                                    fix="paste the text into the notebook, or make the chapter a .qmd file",
+                                    **where(match.start())))
+            return "**?include**"
         problems.append(Problem(message=f"unknown shortcode {{{{< {name} >}}}} (dhr-kit knows {', '.join(KNOWN)})",
                                 fix="remove it, or write it as {{</* " + name + " */>}} to show it literally",
                                 **where(match.start())))

@@ -2,6 +2,7 @@
 -- Quarto-style callouts (::: {.callout-note} with an optional first heading or title="…")
 -- become a boxed block (typst), a div with role="note" and a title (html), or a quoted
 -- block with a bold title (docx). `fig-alt` becomes the image's alt text in every format.
+-- Also: `{{< pagebreak >}}` (a `.pagebreak` div) as a page break, and equations with alt text in Typst.
 
 local KINDS = {
   note = "Note", tip = "Tip", warning = "Warning", caution = "Caution", important = "Important",
