@@ -8,6 +8,7 @@ in :mod:`dhr_kit.render.crossref` rewrites every image path to be relative to th
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -187,6 +188,7 @@ def _div_depth(text: str) -> int:
     return longest - 3
 
 
+@functools.lru_cache(maxsize=256)  # a warm build assembles every chapter again: pandoc once per table
 def html_tables_markdown(html: str) -> str:
     """HTML holding tables (a pandas DataFrame's ``_repr_html_``) as Markdown tables, as Quarto reads them
     into pandoc's AST: its ``<style>`` and scripts are dropped, never shown as text or kept as raw HTML."""
