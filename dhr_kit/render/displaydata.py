@@ -4,7 +4,9 @@ Quarto 1.11 chooses it for a format that is neither HTML-only nor LaTeX (``src/c
 choice Quarto makes for Typst and docx, which also gives the same table in the HTML.
 
 Order: ``text/markdown``, ``image/svg+xml``, ``image/png``, ``image/jpeg``, then ``text/html`` only when it
-holds a ``<table>`` (read into a real table, as Quarto's filters do), then ``text/plain``. A ``text/latex``
+holds a ``<table>`` (read into a real table, as Quarto's filters do), then ``text/plain``. One step beyond
+Quarto: HTML whose only other representation is Python's default repr (``<IPython.core.display.HTML
+object>``) is converted to text too, rather than showing the repr. A ``text/latex``
 output that is math (``$…$`` or ``\\begin{…}…\\end{…}``) counts as Markdown, as in Quarto
 (``displayDataWithMarkdownMath``); other LaTeX falls back to ``text/plain``. An ``execute_result`` that is
 only a one-line object repr beside an image of the same cell (``<Axes: …>``, ``Text(0.5, …)``) is dropped,
@@ -23,6 +25,7 @@ PRIORITY = (MARKDOWN, SVG, PNG, JPEG)
 
 _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+_OBJECT_REPR = re.compile(r"^<[\w.]+ object(?: at 0x[0-9a-fA-F]+)?>$")  # Python's default repr: no content
 _DISCARDABLE = re.compile(r"^([<(\[]).*?([>)\]])$|^Text\([-\d]")
 
 
@@ -59,6 +62,8 @@ def choose(data: dict[str, Any]) -> str | None:
             return mime
     if has_html_table(data):
         return HTML
+    if HTML in data and (PLAIN not in data or _OBJECT_REPR.match(text_of(data[PLAIN]).strip())):
+        return HTML  # beyond Quarto (which would print "<IPython.core.display.HTML object>"): its text
     return PLAIN if PLAIN in data else None
 
 
