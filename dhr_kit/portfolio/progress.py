@@ -26,7 +26,8 @@ def progress_over_time(frame: pd.DataFrame, by: str, as_of: date) -> pd.DataFram
         return pd.DataFrame()
     done = frame[(frame["status"] == "completed") & (frame["last_update"] != "")]
     first = min(done["last_update"].str[:7]) if len(done) else as_of.strftime("%Y-%m")
-    months = _months(first, as_of.strftime("%Y-%m"))
+    last = max([as_of.strftime("%Y-%m"), *done["last_update"].str[:7]])  # updates may postdate --as-of
+    months = _months(first, last)
     totals = frame.groupby(by).size()
     table = {}
     for key, total in totals.items():
