@@ -42,7 +42,7 @@ def _fast_check() -> Any:
     """The schema compiled to Python (fastjsonschema): a valid record is passed in microseconds; jsonschema
     then explains an invalid one field by field."""
     schema = {k: v for k, v in load_schema().items() if k != "$schema"}
-    return fastjsonschema.compile(schema, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+    return fastjsonschema.compile(schema, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}, detailed_exceptions=False)
 
 
 def pointer(path: Any) -> str:
