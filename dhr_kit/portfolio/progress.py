@@ -21,7 +21,8 @@ def _months(start: str, end: str) -> list[str]:
 
 
 def progress_over_time(frame: pd.DataFrame, by: str, as_of: date) -> pd.DataFrame:
-    """Rows: month (YYYY-MM); columns: each value of ``by``; cells: % of its actions completed by that month."""
+    """Rows: month (YYYY-MM); columns: each value of ``by``, most actions first; cells: % of its actions
+    completed by that month."""
     if frame.empty:
         return pd.DataFrame()
     done = frame[(frame["status"] == "completed") & (frame["last_update"] != "")]
@@ -29,6 +30,7 @@ def progress_over_time(frame: pd.DataFrame, by: str, as_of: date) -> pd.DataFram
     last = max([as_of.strftime("%Y-%m"), *done["last_update"].str[:7]])  # updates may postdate --as-of
     months = _months(first, last)
     totals = frame.groupby(by).size()
+    totals = totals.iloc[sorted(range(len(totals)), key=lambda i: (-totals.iloc[i], totals.index[i]))]  # largest first
     table = {}
     for key, total in totals.items():
         completed_months = done.loc[done[by] == key, "last_update"].str[:7]
