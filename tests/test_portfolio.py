@@ -70,6 +70,15 @@ def test_overdue_and_unevidenced_counts(portfolio, tmp_path) -> None:
     assert book["Actions"].max_row == len(rows) + 1
 
 
+def test_exported_records_count_like_their_folders(portfolio, tmp_path) -> None:
+    records = []
+    for i, folder in enumerate(portfolio):
+        records.append(tmp_path / f"r{i}.json")
+        assert main(["export", str(folder), "-o", str(records[-1])]) == 0
+    assert main(["portfolio", *map(str, records), "--as-of", AS_OF, "-o", str(tmp_path / "out")]) == 0
+    assert counts(tmp_path / "out") == FIXTURE["expected"]
+
+
 def test_a_later_date_makes_more_actions_overdue(portfolio, tmp_path) -> None:
     assert main(["portfolio", *map(str, portfolio), "--as-of", "2027-12-31", "-o", str(tmp_path / "late")]) == 0
     later = sum(c["overdue"] for c in counts(tmp_path / "late").values())

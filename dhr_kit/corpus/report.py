@@ -73,8 +73,8 @@ def render_report(db: Path, output: Path) -> Path:
     for name, (svg, _) in charts.items():
         _write(output / name, svg)
     title = "Domestic Homicide Reviews: analysis across reviews"
-    intro = (f"{reviews} review records. The statutory expectation for a review is {STATUTORY_MONTHS} months "
-             f"({STATUTORY_SOURCE}).")
+    intro = (f"{reviews} review records. The statutory expectation for a review is completion within "
+             f"{STATUTORY_MONTHS} months ({STATUTORY_SOURCE}).")
     html_parts, md_parts = [], [f"---\ntitle: \"{title}\"\nlang: en-GB\n---\n\n{intro}\n"]
     for key, (heading, frame) in results.items():
         html_parts.append(f"<h2>{escape(heading)}</h2>")
