@@ -39,6 +39,8 @@ def connect(db: Path, *, create: bool = False, read_only: bool = False) -> duckd
     if not create and not db.is_file():
         raise InputError(Problem(str(db), "the corpus database does not exist",
                                  fix="load records first with `dhr corpus add --db FILE RECORD…`, or give --db"))
+    if create:
+        db.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(db), read_only=read_only)
     except duckdb.Error as exc:
