@@ -83,7 +83,10 @@ def _add_corpus(sub: argparse._SubParsersAction) -> None:
                                                "recommendations, time to completion, themes of QA-letter points.")
     report.add_argument("--db", type=Path, default=Path("dhr-corpus.duckdb"), metavar="FILE", help=db_help)
     report.add_argument("--output", "-o", type=Path, default=Path("_corpus"), metavar="FOLDER",
-                        help="where report.html, report.qmd and the charts go (default: _corpus)")
+                        help="the report's Quarto project (index.qmd, charts); its HTML goes to FOLDER/_book "
+                             "(default: _corpus)")
+    report.add_argument("--engine", choices=["embedded", "quarto", "auto"], default="embedded",
+                        help="the renderer (default: embedded, dhr-kit's own; quarto needs the quarto CLI)")
     sql = corpus_sub.add_parser("sql", help="run one SQL query and print the result as CSV")
     sql.add_argument("query", metavar="SQL", help='e.g. "select scope, count(*) from recommendations group by 1"')
     sql.add_argument("--db", type=Path, default=Path("dhr-corpus.duckdb"), metavar="FILE", help=db_help)

@@ -1,4 +1,4 @@
-"""`dhr corpus add|report|sql|export`: records into one DuckDB file; the analysis agrees with counts made
+"""`dhr corpus add|report|sql|export` (the report rendered by the embedded engine): records into one DuckDB file; the analysis agrees with counts made
 directly from the records; a review loaded twice is replaced; bad input exits 2."""
 from __future__ import annotations
 
@@ -65,14 +65,15 @@ def test_the_analysis_agrees_with_the_records(corpus, capsys) -> None:
 def test_the_report_names_every_question_and_has_alt_text(corpus, tmp_path) -> None:
     db, records = corpus
     assert main(["corpus", "report", "--db", str(db), "-o", str(tmp_path / "out")]) == 0
-    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / "_book" / "index.html").read_text(encoding="utf-8")
     for heading in ("Protected characteristics found relevant", "Recommendations by type of agency",
                     "Practice topics", "Time from commissioning to completion", "Themes of the QA Panel"):
         assert heading in html
     assert f"{len(records)} review records" in html and 'lang="en-GB"' in html
-    assert html.count('alt="Bar chart of') == 3
+    assert html.count('alt="Bar chart of') == 3 and "DRAFT" not in html
     assert "<text" in (tmp_path / "out" / "qa-themes.svg").read_text(encoding="utf-8")
-    assert (tmp_path / "out" / "report.qmd").read_text(encoding="utf-8").startswith("---\ntitle:")
+    assert "lang: en-GB" in (tmp_path / "out" / "_quarto.yml").read_text(encoding="utf-8")
+    assert "## Themes of the QA Panel's letter points" in (tmp_path / "out" / "index.qmd").read_text(encoding="utf-8")
 
 
 def test_parquet_export_reads_back(corpus, tmp_path) -> None:

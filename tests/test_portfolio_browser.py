@@ -37,7 +37,7 @@ def outputs(tmp_path_factory) -> Path:
     return root / "site"
 
 
-@pytest.mark.parametrize("page_path", ["index.html", "corpus/report.html"])
+@pytest.mark.parametrize("page_path", ["index.html", "corpus/_book/index.html"])
 def test_no_axe_violations_no_off_machine_request(browser, outputs, page_path, artifacts_dir) -> None:  # noqa: F811
     server, origin = _serve(outputs)
     try:
@@ -47,7 +47,7 @@ def test_no_axe_violations_no_off_machine_request(browser, outputs, page_path, a
         broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
         assert broken == 0
         (artifacts_dir / "screens").mkdir(exist_ok=True)
-        page.screenshot(path=str(artifacts_dir / "screens" / f"portfolio-{Path(page_path).stem}.png"), full_page=True)
+        page.screenshot(path=str(artifacts_dir / "screens" / f"portfolio-{page_path.replace('/', '-')}.png"), full_page=True)
         page.close()
     finally:
         server.shutdown()

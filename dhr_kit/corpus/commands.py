@@ -19,7 +19,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         print(f"loaded {count} review record{'s' if count != 1 else ''} into {args.db}", file=sys.stderr)
         return 0
     if args.corpus_command == "report":
-        index = render_report(args.db, args.output)
+        index = render_report(args.db, args.output, args.engine)
         print(f"wrote {index}", file=sys.stderr)
         return 0
     if args.corpus_command == "export":

@@ -1,10 +1,11 @@
-"""`dhr corpus report`: the analysis as an accessible HTML page (charts as SVG with alt text, every chart
-also a table) and the same content as Markdown (``report.qmd``, which Quarto renders too)."""
+"""`dhr corpus report`: the analysis written as a one-chapter Quarto book (``_quarto.yml``, ``index.qmd``, SVG
+charts with alt text, every chart also a table) and rendered to HTML by dhr-kit's engine (embedded by
+default; Quarto renders the same folder). The publication rendering: no draft banner, no review QA gates
+(records were checked on the way in, and the report holds only counts)."""
 from __future__ import annotations
 
 import os
 import tempfile
-from html import escape
 from pathlib import Path
 
 import matplotlib
@@ -13,8 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..portfolio.charts import _RC, _svg  # noqa: E402
-from ..portfolio.page import CSS, CSP, _table  # noqa: E402
+from ..portfolio.charts import CHART_RC, svg_text  # noqa: E402
 from ..portfolio.progress import STATUTORY_MONTHS, STATUTORY_SOURCE  # noqa: E402
 from ..record.themes import theme_label  # noqa: E402
 from .analysis import run_analysis  # noqa: E402
@@ -22,13 +22,13 @@ from .store import connect  # noqa: E402
 
 
 def bar_chart(labels: list[str], values: list[float], xlabel: str, what: str) -> tuple[str, str]:
-    with plt.rc_context(_RC):
+    with plt.rc_context(CHART_RC):
         fig, ax = plt.subplots(figsize=(8, 0.5 + 0.32 * max(1, len(labels))))
         ax.barh(labels, values, color="#1d4f91")
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
         ax.spines[["top", "right"]].set_visible(False)
-        svg = _svg(fig)
+        svg = svg_text(fig)
     top = "; ".join(f"{label}: {value:g}" for label, value in list(zip(labels, values))[:5])
     return svg, f"Bar chart of {what}. Largest — {top}."
 
@@ -47,8 +47,22 @@ def _markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *rows])
 
 
-def render_report(db: Path, output: Path) -> Path:
-    """Write report.html, report.qmd and the SVG charts into ``output``; returns the HTML's path."""
+QUARTO_YML = """# Written by `dhr corpus report`: the cross-review analysis as a Quarto book (the embedded engine or
+# Quarto renders it; dhr-kit rewrites this folder on every report).
+project:
+  type: book
+  output-dir: _book
+book:
+  title: "{title}"
+  chapters:
+    - index.qmd
+lang: en-GB
+"""
+TITLE = "Domestic Homicide Reviews: analysis across reviews"
+
+
+def write_report_source(db: Path, output: Path) -> Path:
+    """Query the corpus and write the report's Quarto source (``_quarto.yml``, ``index.qmd``, SVG charts)."""
     con = connect(db, read_only=True)
     try:
         results = run_analysis(con)
@@ -72,31 +86,24 @@ def render_report(db: Path, output: Path) -> Path:
     output.mkdir(parents=True, exist_ok=True)
     for name, (svg, _) in charts.items():
         _write(output / name, svg)
-    title = "Domestic Homicide Reviews: analysis across reviews"
-    intro = (f"{reviews} review records. The statutory expectation for a review is completion within "
-             f"{STATUTORY_MONTHS} months ({STATUTORY_SOURCE}).")
-    html_parts, md_parts = [], [f"---\ntitle: \"{title}\"\nlang: en-GB\n---\n\n{intro}\n"]
+    parts = ["# Findings across reviews\n", f"{reviews} review records. The statutory expectation for a review is completion within "
+             f"{STATUTORY_MONTHS} months ({STATUTORY_SOURCE}).\n"]
     for key, (heading, frame) in results.items():
-        html_parts.append(f"<h2>{escape(heading)}</h2>")
-        md_parts.append(f"## {heading}\n")
+        parts.append(f"## {heading}\n")
         if key in figure_after:
             name = figure_after[key]
-            alt = charts[name][1]
-            html_parts.append(f'<figure><img src="{name}" alt="{escape(alt)}"><figcaption>{escape(heading)}'
-                              "</figcaption></figure>")
-            md_parts.append(f"![{heading}]({name}){{fig-alt=\"{alt}\"}}\n")
-        html_parts.append(_table(frame, heading))
-        md_parts.append(_markdown_table(frame) + "\n")
-    page = f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<title>{escape(title)}</title><style>{CSS}</style></head>
-<body><main><h1>{escape(title)}</h1><p>{escape(intro)}</p>
-{''.join(html_parts)}
-</main></body></html>
-"""
-    _write(output / "report.qmd", "\n".join(md_parts))
-    index = output / "report.html"
-    _write(index, page)
-    return index
+            alt = charts[name][1].replace('"', "'")
+            parts.append(f'![{heading}]({name}){{fig-alt="{alt}"}}\n')
+        parts.append(_markdown_table(frame) + f"\n\n: {heading}\n")
+    _write(output / "_quarto.yml", QUARTO_YML.format(title=TITLE))
+    _write(output / "index.qmd", "\n".join(parts))
+    return output / "index.qmd"
+
+
+def render_report(db: Path, output: Path, engine: str = "embedded") -> Path:
+    """Write the report's source into ``output`` and render it to HTML; returns ``output/_book/index.html``."""
+    from ..render import render
+
+    write_report_source(db, output)
+    result = render(output, to="html", publish=True, gates=(), engine=engine, quiet=True)
+    return result.output_dir / "index.html"

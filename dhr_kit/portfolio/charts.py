@@ -11,12 +11,13 @@ import pandas as pd  # noqa: E402
 
 from .progress import STATUTORY_MONTHS  # noqa: E402
 
-_RC = {"svg.fonttype": "none", "svg.hashsalt": "dhr-portfolio", "font.size": 10, "font.family": "DejaVu Sans"}
+CHART_RC = {"svg.fonttype": "none", "svg.hashsalt": "dhr-portfolio", "font.size": 10,
+            "font.family": "DejaVu Sans"}
 _COLOURS = ["#1d4f91", "#b35806", "#2d7d46", "#7b3294", "#8c510a", "#01665e", "#c51b7d", "#4d4d4d"]
 _STYLES = ["-", "--", "-.", ":"]
 
 
-def _svg(fig) -> str:
+def svg_text(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "dhr-kit"}, bbox_inches="tight")
     plt.close(fig)
@@ -26,7 +27,7 @@ def _svg(fig) -> str:
 def progress_chart(table: pd.DataFrame, what: str, limit: int = 8) -> tuple[str, str]:
     """(svg, alt text): % of actions completed by month, one line per review or agency (the ``limit`` largest)."""
     columns = list(table.columns)[:limit]
-    with plt.rc_context(_RC):
+    with plt.rc_context(CHART_RC):
         fig, ax = plt.subplots(figsize=(8, 3.6))
         for i, column in enumerate(columns):
             ax.plot(range(len(table)), table[column], label=column, color=_COLOURS[i % len(_COLOURS)],
@@ -38,7 +39,7 @@ def progress_chart(table: pd.DataFrame, what: str, limit: int = 8) -> tuple[str,
         ax.grid(axis="y", color="#dddddd")
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
-        svg = _svg(fig)
+        svg = svg_text(fig)
     last = table.iloc[-1] if len(table) else pd.Series(dtype=float)
     ends = "; ".join(f"{c}: {int(last[c])}%" for c in columns) if len(table) else "no completed action yet"
     period = f"from {table.index[0]} to {table.index[-1]}" if len(table) else ""
@@ -50,7 +51,7 @@ def progress_chart(table: pd.DataFrame, what: str, limit: int = 8) -> tuple[str,
 def timescale_chart(table: pd.DataFrame) -> tuple[str, str]:
     """(svg, alt text): months from commissioning to completion per review, with the six-month expectation."""
     data = table.dropna(subset=["months_to_completion"])
-    with plt.rc_context(_RC):
+    with plt.rc_context(CHART_RC):
         fig, ax = plt.subplots(figsize=(8, 0.6 + 0.5 * max(1, len(data))))
         ax.barh(list(data["review"]), list(data["months_to_completion"]), color="#1d4f91")
         ax.axvline(STATUTORY_MONTHS, color="#b35806", linestyle="--", linewidth=2)
@@ -60,7 +61,7 @@ def timescale_chart(table: pd.DataFrame) -> tuple[str, str]:
         ax.set_xlabel("months from commissioning to completion")
         ax.invert_yaxis()
         ax.spines[["top", "right"]].set_visible(False)
-        svg = _svg(fig)
+        svg = svg_text(fig)
     parts = "; ".join(f"{r.review}: {int(r.months_to_completion)} months" for r in data.itertuples())
     alt = (f"Bar chart of the months each review took from commissioning to completion, against the "
            f"{STATUTORY_MONTHS}-month statutory expectation. {parts}.")
