@@ -11,9 +11,12 @@ from typing import Any
 import pandas as pd
 
 STATUTORY_MONTHS = 6
-STATUTORY_SOURCE = ("Home Office, Multi-agency Statutory Guidance for the Conduct of Domestic Homicide Reviews "
-                    "(2016), section 6 'Time-scales': the overview report is expected within six months of the "
-                    "decision to hold the review")
+# The December 2016 guidance sets timescales in its Section 5, "Timescales for conducting a Domestic Homicide
+# Review" (contents checked in a transcript: https://fdocuments.net/document/multi-agency-statutory-guidance-
+# for-the-conduct-of-statutory-guidance-for-the.html); the six months run from the decision to hold the review.
+STATUTORY_SOURCE = ("Home Office, Multi-agency Statutory Guidance for the Conduct of Domestic Homicide Reviews, "
+                    "December 2016, Section 5 'Timescales for conducting a Domestic Homicide Review': the review "
+                    "is expected to be completed within six months of the decision to hold it")
 
 
 def _months(start: str, end: str) -> list[str]:
