@@ -110,9 +110,8 @@ def synthetic_record(index: int, rng: random.Random) -> dict[str, Any]:
         "terms_of_reference": tor,
         "recommendations": recommendations,
         "action_plan": actions,
-        "action_updates": sorted({(a["recommendation"], u["date"], u["text"]) for a in actions for u in a["updates"]})
-        and [{"recommendation": r, "date": d, "update": t}
-             for r, d, t in sorted({(a["recommendation"], u["date"], u["text"]) for a in actions for u in a["updates"]})],
+        "action_updates": [{"recommendation": r, "date": d, "update": t} for r, d, t in
+                           sorted({(a["recommendation"], u["date"], u["text"]) for a in actions for u in a["updates"]})],
         "qa_letter": [{"id": f"QA{i}", "point": p, "status": rng.choice(["addressed", "addressed", "open"]),
                        "response": "", "where": "", "themes": themes_of(p)} for i, p in enumerate(points, 1)],
     }
