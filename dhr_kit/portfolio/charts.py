@@ -38,7 +38,8 @@ def progress_chart(table: pd.DataFrame, what: str, limit: int = 8) -> tuple[str,
         ax.set_ylabel("% of actions completed")
         ax.grid(axis="y", color="#dddddd")
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+        if columns:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
         svg = svg_text(fig)
     last = table.iloc[-1] if len(table) else pd.Series(dtype=float)
     ends = "; ".join(f"{c}: {int(last[c])}%" for c in columns) if len(table) else "no completed action yet"
