@@ -120,6 +120,9 @@ def test_page_is_self_contained_with_text_charts_and_alt_text(portfolio, tmp_pat
         svg = (out / name).read_text(encoding="utf-8")
         assert "<text" in svg, f"{name}: text is kept as text"
     assert "six months" in html and "2016" in html
+    table = html.split("<h2>Actions</h2>", 1)[1].split("</table>", 1)[0]
+    assert not re.search(r"\b20\d\d-\d\d\b", table), "dates in the report's style, not ISO"
+    assert re.search(r"<td>(January|February|March|April|May|June|July|August|September|October|November|December) 20\d\d</td>", table)
 
 
 @pytest.mark.parametrize("argv, where", [

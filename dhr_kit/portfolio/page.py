@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..helpers.dates import humanise_dates
 from .progress import STATUTORY_MONTHS, STATUTORY_SOURCE
 
 CSS = """
@@ -32,8 +33,9 @@ CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri '
 
 
 def _cell(value: Any, numeric: bool = False) -> str:
+    """A table cell; ISO dates from the data are shown in the report's one date style ("March 2026")."""
     css = ' class="num"' if numeric else ""
-    return f"<td{css}>{escape(str(value))}</td>"
+    return f"<td{css}>{escape(humanise_dates(str(value)))}</td>"
 
 
 def _table(frame: pd.DataFrame, caption: str, index_label: str | None = None) -> str:
