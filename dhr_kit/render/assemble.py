@@ -66,8 +66,9 @@ def _text(value: Any) -> str:
 
 
 class _CellRenderer:
-    def __init__(self, chapter: Chapter, root: Path, slug: str, publish: bool):
-        self.chapter, self.root, self.publish = chapter, root, publish
+    def __init__(self, chapter: Chapter, root: Path, slug: str, publish: bool,
+                 shortcodes: ShortcodeValues | None = None):
+        self.chapter, self.root, self.publish, self.shortcodes = chapter, root, publish, shortcodes
         self.figure_dir = root / CACHE_DIR / "figures" / "cells" / slug
         self.result = ChapterMarkdown("")
 
@@ -105,6 +106,11 @@ class _CellRenderer:
         attr_text = "{" + " ".join(attrs) + "}" if attrs else ""
         return f"![{' '.join(caption.split())}]({relative}){attr_text}\n"
 
+    def _cell_place(self, cell: Cell) -> dict[str, Any]:
+        if self.chapter.path.suffix == ".ipynb":
+            return {"file": self.chapter.rel, "key": f"cell {cell.line}"}
+        return {"file": self.chapter.rel, "line": cell.line}
+
     def _write_image(self, stem: str, mime: str, ext: str, data: Any) -> Path:
         target = self.figure_dir / f"{stem}{ext}"
         content = base64.b64decode(_text(data)) if mime != SVG else _text(data).encode("utf-8")
@@ -135,8 +141,12 @@ class _CellRenderer:
                     continue
                 data = with_markdown_math(output.get("data") or {})
                 mime = choose(data)
-                if mime == MARKDOWN:
-                    parts.append(_text(data[MARKDOWN]).strip("\n") + "\n")
+                if mime == MARKDOWN:  # Quarto resolves shortcodes in a cell's Markdown output too
+                    text = _text(data[MARKDOWN]).strip("\n") + "\n"
+                    if self.shortcodes is not None:
+                        text = resolve_shortcodes(text, self.shortcodes, lambda _: self._cell_place(cell),
+                                                  self.result.problems)
+                    parts.append(text)
                 elif mime in IMAGE_TYPES:
                     parts.append(self.figure(cell, options, data, image_index))
                     image_index += 1
@@ -209,7 +219,7 @@ def chapter_markdown(chapter: Chapter, outputs: list[list[dict[str, Any]]], *, r
                      shortcodes: ShortcodeValues | None = None) -> ChapterMarkdown:
     """The executed Markdown of one chapter: Markdown cells with their inline expressions' values and
     shortcodes resolved, code cells as their outputs."""
-    renderer = _CellRenderer(chapter, root, slug, publish)
+    renderer = _CellRenderer(chapter, root, slug, publish, shortcodes)
     code_count = len(chapter.code_cells)
     inline = list(outputs[code_count]) if len(outputs) > code_count else []
     blocks: list[str] = []
