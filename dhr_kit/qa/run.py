@@ -10,6 +10,7 @@ from ..denylist import read_deny_list
 from ..errors import BuildError, InputError
 from ..project import load_project
 from ..settings import DhrSettings
+from ..source import read_chapter
 from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
 from .catalogue import catalogue, finding, resolve_severity, where
 from .config import severity_overrides
@@ -48,6 +49,8 @@ def finalize(findings: list[Finding], *, documents: list[Document], overrides: d
                                          current=item.severity)
         if doc is not None and doc.cell_lines and item.cell is None and 1 <= item.line <= len(doc.cell_lines):
             item.cell, item.line = doc.cell_lines[item.line - 1]  # a notebook: its cell and the line in it
+        elif doc is not None and doc.origins and 1 <= item.line <= len(doc.origins):
+            item.file, item.line = doc.origins[item.line - 1]  # text an include brought in: where it was written
         kept.setdefault((item.rule, item.file, item.line, item.column, item.message), item)
     return sorted(kept.values(), key=lambda f: (f.file, f.cell or 0, f.line, f.column, SEVERITY_ORDER[f.severity],
                                                 f.rule))
@@ -82,8 +85,11 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
     for rel, markdown in chapters.items():
         source_path = root / rel
         source_lines = set()
-        if source_path.is_file() and source_path.suffix == ".qmd":
-            source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
+        if source_path.is_file() and source_path.suffix == ".qmd":  # includes expanded: the text as written
+            try:
+                source_lines = {line.strip() for line in read_chapter(source_path, rel).lines}
+            except InputError:
+                source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
         doc = parse_document(markdown, rel)
         documents.append(doc)
         generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines

@@ -77,9 +77,10 @@ def _cells(chapter: Chapter) -> list[Cell]:
 def parse_qmd_text(text: str, rel: str, path: Path, root: Path | None = None) -> Chapter:
     """Parse a chapter's text; an unclosed fence or bad YAML raises InputError naming file:line.
 
-    With the project ``root``, ``{{< include >}}`` shortcodes are expanded into the cells (the chapter's
-    ``text`` stays as written, for the checks); cells and problems keep the chapter's line numbers (the
-    include's line for what it brought in)."""
+    With the project ``root``, ``{{< include >}}`` shortcodes are expanded: ``text`` is what the reader
+    reads (so the checks see the included text), ``origins`` say where each of its lines was written (the
+    checks report findings there); cells and problems keep the chapter's line numbers (the include's
+    line for what it brought in)."""
     front_matter, _, offset = split_front_matter(text, rel)
     chapter = Chapter(rel=rel, path=path, front_matter=front_matter, cells=[], text=text, front_matter_lines=offset)
     expanded = expand_includes(text, path, root, rel) if root is not None and "include" in text else None
@@ -87,7 +88,7 @@ def parse_qmd_text(text: str, rel: str, path: Path, root: Path | None = None) ->
         chapter.cells = _cells(chapter)
         return chapter
     shadow = Chapter(rel=rel, path=path, front_matter=front_matter, cells=[], text=expanded.text,
-                     front_matter_lines=offset)
+                     front_matter_lines=offset, includes=expanded.includes, origins=expanded.origins)
     line_of = expanded.line_map
 
     def mapped(line: int | None) -> int | None:
@@ -101,8 +102,8 @@ def parse_qmd_text(text: str, rel: str, path: Path, root: Path | None = None) ->
         if cell.code_line is not None:
             cell.code_line = mapped(cell.code_line)
         cell.line = mapped(cell.line) or cell.line
-    chapter.cells, chapter.includes = cells, expanded.includes
-    return chapter
+    shadow.cells = cells
+    return shadow
 
 
 def parse_qmd(path: Path, rel: str, root: Path | None = None) -> Chapter:

@@ -41,6 +41,7 @@ class Expanded:
     text: str
     includes: list[Path] = field(default_factory=list)  # every file included, absolute
     line_map: list[int] = field(default_factory=list)  # expanded line (0-based) → the chapter's line (1-based)
+    origins: list[tuple[str, int]] = field(default_factory=list)  # expanded line → (file as written, its line)
 
 
 def _argument(raw: str) -> str:
@@ -50,78 +51,98 @@ def _argument(raw: str) -> str:
     return value
 
 
-def _strip_front_matter(text: str) -> str:
-    lines = text.splitlines(keepends=True)
+def _front_matter_lines(lines: list[str]) -> int:
     if lines and lines[0].rstrip() == "---":
         for index in range(1, len(lines)):
             if lines[index].rstrip() in {"---", "..."}:
-                return "".join(lines[index + 1:])
-    return text
+                return index + 1
+    return 0
 
 
 def expand_includes(text: str, path: Path, root: Path, rel: str) -> Expanded:
-    """``text`` (the chapter at ``path``) with every ``include`` shortcode replaced by the file's text.
+    """``text`` (the chapter at ``path``) with every ``include`` shortcode replaced by the file's text
+    (the shortcode's own line keeps any text before or after it, as lines of their own).
 
-    A file outside the project, a missing file or an include loop is bad input naming the chapter's line.
+    Each line of the result remembers where it was written (``origins``: the included file and its line,
+    so the checks can name them) and the chapter line it stands for (``line_map``: the include's line).
+    A file outside the project, a missing file or an include loop is bad input naming the line of the include.
     """
     problems: list[Problem] = []
     result = Expanded("")
-    lines_out: list[str] = []
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        if "{{<" not in line or not any(m.group(1) == "include" for m in SHORTCODE.finditer(line)):
-            lines_out.append(line)
-            result.line_map.append(number)
-            continue
-        expanded = _include_line(line, path, root, rel, number, problems, result.includes, [path.resolve()])
-        for piece in expanded.splitlines(keepends=True) or [""]:
-            lines_out.append(piece)
-            result.line_map.append(number)
+    lines: list[str] = []
+    root = root.resolve()
+
+    def expand(content: str, file: Path, file_rel: str, chapter_line: int | None, chain: list[Path],
+               skip: int) -> None:
+        for number, line in enumerate(content.splitlines(keepends=True), start=1):
+            if number <= skip:
+                continue
+            at = chapter_line if chapter_line is not None else number
+            matches = [m for m in SHORTCODE.finditer(line) if m.group(1) == "include"] if "{{<" in line else []
+            if not matches:
+                lines.append(line)
+                result.line_map.append(at)
+                result.origins.append((file_rel, number))
+                continue
+            cursor = 0
+            for match in matches:
+                before = line[cursor:match.start()]
+                if before.strip():
+                    lines.append(before.rstrip() + "\n")
+                    result.line_map.append(at)
+                    result.origins.append((file_rel, number))
+                target = _included(match, file, file_rel, number, chain, root, problems)
+                cursor = match.end()
+                if target is None:
+                    continue
+                result.includes.append(target)
+                try:
+                    included = target.read_text(encoding="utf-8")
+                except UnicodeDecodeError:
+                    problems.append(Problem(file_rel, f"the included file {_argument(match.group(2))} is not UTF-8",
+                                            line=number, fix="save it as UTF-8"))
+                    continue
+                if included and not included.endswith("\n"):
+                    included += "\n"
+                target_rel = target.relative_to(root).as_posix()
+                expand(included, target, target_rel, at, chain + [target],
+                       _front_matter_lines(included.splitlines()))
+            after = line[cursor:]
+            if after.strip():
+                lines.append(after if after.endswith("\n") else after + "\n")
+                result.line_map.append(at)
+                result.origins.append((file_rel, number))
+
+    expand(text, path, rel, None, [path.resolve()], 0)
     if problems:
         raise InputError(problems)
-    result.text = "".join(lines_out)
+    result.text = "".join(lines)
     return result
 
 
-def _include_line(line: str, base: Path, root: Path, rel: str, number: int, problems: list[Problem],
-                  includes: list[Path], chain: list[Path]) -> str:
-    def replace(match: re.Match[str]) -> str:
-        if match.group(1) != "include":
-            return match.group(0)
-        written = _argument(match.group(2))
-        target = Path(os.path.normpath(base.parent / written)) if written else None
-        fix = "write `{{< include file.qmd >}}` with a path relative to this file, inside the review folder"
-        if target is None:
-            problems.append(Problem(rel, "an include shortcode names no file", line=number, fix=fix))
-            return ""
-        resolved = target.resolve()
-        try:
-            resolved.relative_to(root.resolve())
-        except ValueError:
-            problems.append(Problem(rel, f"the included file {written} is outside the review folder", line=number,
-                                    fix="copy the file into the review folder and include it from there"))
-            return ""
-        if not resolved.is_file():
-            problems.append(Problem(rel, f"the included file {written} does not exist", line=number, fix=fix))
-            return ""
-        if resolved in chain or len(chain) > MAX_INCLUDE_DEPTH:
-            problems.append(Problem(rel, f"{written} includes itself (through {len(chain)} files)", line=number,
-                                    fix="remove the include that closes the loop"))
-            return ""
-        includes.append(resolved)
-        try:
-            included = resolved.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            problems.append(Problem(rel, f"the included file {written} is not UTF-8 text", line=number,
-                                    fix="save it as UTF-8"))
-            return ""
-        included = _strip_front_matter(included)
-        nested = "".join(
-            _include_line(inner, resolved, root, rel, number, problems, includes, chain + [resolved])
-            if "{{<" in inner else inner
-            for inner in included.splitlines(keepends=True))
-        return nested if nested.endswith("\n") or not nested else nested + "\n"
-
-    return SHORTCODE.sub(replace, line)
+def _included(match: re.Match[str], base: Path, rel: str, number: int, chain: list[Path], root: Path,
+              problems: list[Problem]) -> Path | None:
+    """The file an include shortcode names, or None (with a problem) when it may not or cannot be read."""
+    written = _argument(match.group(2))
+    fix = "write `{{< include file.qmd >}}` with a path relative to this file, inside the review folder"
+    if not written:
+        problems.append(Problem(rel, "an include shortcode names no file", line=number, fix=fix))
+        return None
+    resolved = Path(os.path.normpath(base.parent / written)).resolve()
+    try:
+        resolved.relative_to(root)
+    except ValueError:
+        problems.append(Problem(rel, f"the included file {written} is outside the review folder", line=number,
+                                fix="copy the file into the review folder and include it from there"))
+        return None
+    if not resolved.is_file():
+        problems.append(Problem(rel, f"the included file {written} does not exist", line=number, fix=fix))
+        return None
+    if resolved in chain or len(chain) > MAX_INCLUDE_DEPTH:
+        problems.append(Problem(rel, f"{written} includes itself (through {len(chain)} files)", line=number,
+                                fix="remove the include that closes the loop"))
+        return None
+    return resolved
 
 
 # ---- pagebreak, meta, var: when the executed Markdown is assembled --------------------------------
