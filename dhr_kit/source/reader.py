@@ -45,7 +45,8 @@ def read_chapter(path: Path, rel: str) -> Chapter:
     digest = hashlib.sha256(data).hexdigest()
     with _lock:
         cached = _cache.get(key)
-    if cached is not None and cached[0] == mtime and cached[1] == digest and _includes_unchanged(cached[2]):
+    if cached is not None and cached[0] == mtime and cached[1] == digest and _includes_unchanged(cached[2]) \
+            and not (isinstance(cached[2], list) and b"include" in data):  # a missing include may exist now
         result = cached[2]
     else:
         try:
