@@ -1,9 +1,12 @@
 """Turn a chapter's cells and their outputs into executed pandoc Markdown (Quarto's output semantics).
 
 Options honoured per cell: echo, eval, include, output (true/false/asis), warning, error, label,
-fig-cap, fig-alt, tbl-cap. `text/markdown` outputs are spliced as Markdown; images are written to
-`.dhr-cache/figures/cells/<chapter>/` and referenced relative to the chapter's folder (the book pass
-in :mod:`dhr_kit.render.crossref` rewrites every image path to be relative to the project root).
+fig-cap, fig-alt, tbl-cap. Each output shows the representation :mod:`.displaydata` chooses (Quarto's
+priority): `text/markdown` spliced as Markdown, images written to `.dhr-cache/figures/cells/<chapter>/`
+and referenced relative to the chapter's folder (the book pass in :mod:`dhr_kit.render.crossref` makes
+every image path relative to the project root), HTML tables read by pandoc into Markdown tables, plain
+text fenced. A cell whose label or captions must reach what its outputs hold is wrapped in a `.dhr-cell`
+div (:mod:`.cellfloats` applies it). Markdown cells get their inline `{python}` values and shortcodes.
 """
 from __future__ import annotations
 
