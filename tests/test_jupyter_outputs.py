@@ -238,3 +238,10 @@ def test_a_changed_included_file_re_executes_its_chapter(tmp_path):
     assert "chapters/shortcodes.qmd" in changed.executed
     chapter = next(c for c in changed.book.chapters if c.rel == "chapters/shortcodes.qmd")
     assert "7 meetings" in chapter.markdown and "Inline code from the included cell: 7." in chapter.markdown
+
+
+def test_the_output_checks_find_no_markup_leak(book):
+    """DHR-P010 (markup shown as text) reads the same PDF, pages and Word copy: nothing leaks here."""
+    from dhr_kit.qa import check_outputs
+
+    assert not check_outputs(book.parent, book).of_rule("DHR-P010")
