@@ -174,16 +174,13 @@ class _CellRenderer:
         return _cell_div(options, "\n".join(parts))
 
 
-_FLOAT_OPTIONS = ("label", "fig-cap", "fig-alt", "tbl-cap")
-
-
 def _cell_div(options: dict[str, Any], body: str) -> str:
     """A cell whose options caption, describe or label its outputs: the outputs in a ``.dhr-cell`` div that
     :mod:`.cellfloats` applies to the figures and tables inside (captions as Markdown, like Quarto's)."""
-    if not any(options.get(key) for key in _FLOAT_OPTIONS):
-        return body
-    attrs = [f".{CELL_CLASS}"]
     label = str(options.get("label") or "")
+    if not label.startswith(("fig-", "tbl-")) and not any(options.get(k) for k in ("fig-cap", "fig-alt", "tbl-cap")):
+        return body  # a label naming a plain cell (`label: setup`) labels nothing a reader sees
+    attrs = [f".{CELL_CLASS}"]
     if label:
         attrs.append(f"label={_attr_value(label)}")
     for index, alt in enumerate(_as_list(options.get("fig-alt")), start=1):

@@ -74,8 +74,6 @@ def _apply(cell: Node) -> list[Node]:
     if label.startswith("tbl-") and not tables:
         caption = div([{"t": "Para", "c": tbl_caps[0]}], "", TABLE_CAPTION_CLASS) if tbl_caps else None
         return [div(([caption] if caption else []) + body, label)]
-    if label and not label.startswith(("fig-", "tbl-")) and body:
-        return [div(body, label)]
     return body
 
 
