@@ -65,7 +65,7 @@ def _recommendation_block(review: Review, rec: Recommendation) -> str:
     table = pipe_table(["Action", "Lead", "Milestones", "Target date", "Status"],
                        [(a.action, a.lead, humanise_dates(a.milestones), a.target_date.label, a.status.capitalize())
                         for a in actions],
-                       widths=[33, 17, 28, 11, 11], caption=f"Actions for recommendation {rec.id}",
+                       widths=[30, 21, 27, 11, 11], caption=f"Actions for recommendation {rec.id}",
                        label=f"tbl-actions-{rec.id.lower()}")
     updates = sorted({(u.date, u.text) for a in actions for u in a.updates})
     blocks = [lead, table]
