@@ -70,8 +70,9 @@ def _recommendation_block(review: Review, rec: Recommendation) -> str:
     updates = sorted({(u.date, u.text) for a in actions for u in a.updates})
     blocks = [lead, table]
     if updates:
-        blocks += ["Implementation updates:",
-                   bullet_list(f"{day_label(day)}: {sentence(humanise_dates(text))}" for day, text in updates)]
+        # A definition list: the label and its updates stay together (never a label alone at a page foot).
+        items = bullet_list(f"{day_label(day)}: {sentence(humanise_dates(text))}" for day, text in updates)
+        blocks.append("Implementation updates\n\n:   " + items.replace("\n", "\n    "))
     return join_blocks(blocks)
 
 
