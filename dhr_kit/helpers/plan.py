@@ -57,7 +57,10 @@ def progress_summary(actions: list[Action]) -> str:
 
 
 def _recommendation_block(review: Review, rec: Recommendation) -> str:
-    lead = (f"**{escape(rec.id)}** ({rec.scope}; lead agency: {escape(agency_name(review, rec.agency))}). "
+    agency = agency_name(review, rec.agency)
+    # The lead agency is named once: not again in brackets when the recommendation starts with its name.
+    named = rec.text.lstrip().lower().startswith(agency.lower())
+    lead = (f"**{escape(rec.id)}** ({rec.scope}{'' if named else f'; lead agency: {escape(agency)}'}). "
             f"{sentence(rec.text)}")
     actions = review.actions_for(rec.id)
     if not actions:
