@@ -13,10 +13,12 @@ from ..errors import InputError, Problem, ToolError
 from ..model import Review
 from ._review import get_review
 from .figures import image_markdown, store
-from .markdown import Markdown, callout, escape, join_blocks, pipe_table
+from .letter_text import markdown_letter, text_letter
+from .markdown import Markdown, callout, join_blocks, pipe_table
 
 PAGE_ALT = "Page {n} of the Home Office QA Panel letter"
 PAGE_DPI = 110
+LETTER_CLASS = ".qa-letter"
 TRACKER_STATUSES = ("addressed", "not accepted", "open")
 
 
@@ -31,15 +33,10 @@ def _letter_path(review: Review) -> Path | None:
     return path
 
 
-def _markdown_letter(text: str) -> str:
-    # The letter's own headings would enter the report's outline: show them as bold paragraphs instead.
-    return re.sub(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", lambda m: f"**{m[1].strip('* ')}**", text.strip(), flags=re.M)
-
-
-def _text_letter(text: str) -> str:
-    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    # keep the letter's line breaks (addresses, sign-off) as hard line breaks
-    return "\n\n".join("  \\\n".join(escape(line) for line in p.splitlines() if line.strip()) for p in paragraphs)
+def _annex(markdown: str) -> str:
+    """The letter in a ``{.qa-letter}`` div: the checks know these are the QA Panel's words (the language
+    rules skip them; the anonymity rules still apply, accepting the letterhead and address block)."""
+    return f"::: {{{LETTER_CLASS}}}\n{markdown.strip()}\n:::" if markdown.strip() else ""
 
 
 def _pdf_pages(path: Path) -> list[Path]:
@@ -66,12 +63,12 @@ def _pdf_text(path: Path) -> str:
 
 def _pdf_letter(path: Path) -> str:
     pages = _pdf_pages(path)
-    text = _text_letter(_pdf_text(path))
+    text = text_letter(_pdf_text(path))
     if not pages:
-        return text
+        return _annex(text)
     images = [image_markdown(p, PAGE_ALT.format(n=n), PAGE_ALT.format(n=n)) for n, p in enumerate(pages, start=1)]
     html_text = f"::: {{.content-visible when-format=\"html\"}}\n{text}\n:::" if text else ""
-    return join_blocks([*images, html_text])
+    return _annex(join_blocks([*images, html_text]))
 
 
 def qa_letter(review: Review | None = None) -> Markdown:
@@ -87,7 +84,7 @@ def qa_letter(review: Review | None = None) -> Markdown:
     if suffix == ".pdf":
         return Markdown(_pdf_letter(path))
     text = path.read_text(encoding="utf-8")
-    return Markdown(_markdown_letter(text) if suffix == ".md" else _text_letter(text))
+    return Markdown(_annex(markdown_letter(text) if suffix == ".md" else text_letter(text)))
 
 
 def qa_responses(review: Review | None = None) -> Markdown:

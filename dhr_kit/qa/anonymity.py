@@ -253,16 +253,41 @@ def identifier_findings(file: str, text: str, locate: Callable[[int], tuple[int,
             for hit in scan_identifiers(text)]
 
 
+_SALUTATION = re.compile(r"^[\s*_]*(?:Dear|To whom)\b", re.IGNORECASE)
+# In the letterhead and address block of the QA Panel's letter, contact details are a public body's own
+# (the Home Office's, the council's or partnership's it is addressed to), published on their letters.
+LETTERHEAD_RULES = frozenset({"DHR-A005", "DHR-A006", "DHR-A007", "DHR-A009"})
+
+
+def letterhead(segments: list) -> set[int]:
+    """ids of the letter segments (kind 'letter') before each letter's salutation ('Dear …')."""
+    head: set[int] = set()
+    before_salutation = True
+    for segment in segments:
+        if segment.kind != "letter":
+            before_salutation = True  # a later letter starts its own letterhead
+            continue
+        if _SALUTATION.match(segment.text):
+            before_salutation = False
+        if before_salutation:
+            head.add(id(segment))
+    return head
+
+
 def segment_identifier_findings(file: str, segments: list, at: Where | None = None) -> list[Finding]:
-    """Identifying details in a document's segments, scanned in one pass over their joined text."""
+    """Identifying details in a document's segments, scanned in one pass over their joined text (a public
+    body's contact details in a letter's letterhead and address block are accepted)."""
     from .document import joined
 
     text, locate = joined(segments)
+    head = letterhead(segments)
     found = []
     for hit in scan_identifiers(text):
         place = locate(hit.start, hit.end)
         if place is not None:
             segment, offset = place
+            if hit.rule in LETTERHEAD_RULES and id(segment) in head:
+                continue
             found.append(finding(hit.rule, file, *segment.locate(offset), variant=hit.variant, at=at,
                                  **dict(hit.fields)))
     return found

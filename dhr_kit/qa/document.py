@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..source import Chapter, Div, front_matter_end, parse_blocks, parse_options, read_chapter
 
 QUOTE_CLASSES = {"family-quote", "quote", "quotation", "family-words"}
+LETTER_CLASSES = {"qa-letter"}  # the QA Panel's letter annexed by qa_letter(): its words, not the author's
 
 
 # Inline spans that are not prose: masked (replaced by spaces) before linting.
@@ -63,7 +64,7 @@ def normalise_heading(text: str) -> str:
 class Segment:
     """A block of text (paragraph, heading, list item, table row) with masked non-prose parts."""
 
-    kind: str  # 'prose' | 'heading' | 'quote'
+    kind: str  # 'prose' | 'heading' | 'quote' | 'letter' (the QA Panel's letter annex)
     line: int  # first line, 1-based
     text: str
     end_line: int  # last line, 1-based
@@ -185,9 +186,9 @@ class Document:
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 
 
-def _quote_lines(divs: list[Div]) -> set[int]:
+def _quote_lines(divs: list[Div], classes: set[str] = QUOTE_CLASSES) -> set[int]:
     """0-based lines inside quote divs (fence lines included)."""
-    return {line for div in divs if div.classes & QUOTE_CLASSES for line in range(div.start, div.end + 1)}
+    return {line for div in divs if div.classes & classes for line in range(div.start, div.end + 1)}
 
 
 _TABLE_RULE = re.compile(r"^[ \t]*[+|][-=:+| ]*[+|][ \t]*$", re.MULTILINE)  # +----+ / |---|---| lines
@@ -263,6 +264,7 @@ def _build(doc: Document, tokens: list[Token], divs: list[Div],
            cell_options: dict[int, dict[str, Any]] | None = None) -> Document:
     lines = doc.lines
     quote_lines = _quote_lines(divs)
+    letter_lines = _quote_lines(divs, LETTER_CLASSES)
     headings: list[tuple[int, int, str]] = []  # (line, level, text)
     title = doc.front_matter.get("title")
     if isinstance(title, str) and title.strip():
@@ -274,7 +276,9 @@ def _build(doc: Document, tokens: list[Token], divs: list[Div],
 
     def add_segment(kind: str, first: int, last: int) -> None:  # 0-based, last exclusive
         raw = "\n".join(lines[first:last])
-        if kind == "prose" and first in quote_lines:
+        if kind in ("prose", "heading", "quote") and first in letter_lines:
+            kind = "letter"
+        elif kind == "prose" and first in quote_lines:
             kind = "quote"
         for match in _INLINE_EXPR.finditer(raw):
             line = first + raw.count("\n", 0, match.start()) + 1

@@ -10,7 +10,7 @@ from ..denylist import read_deny_list
 from ..errors import BuildError, InputError
 from ..project import load_project
 from ..settings import DhrSettings
-from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
+from .anonymity import check_anonymity, load_names, name_findings, segment_identifier_findings
 from .catalogue import catalogue, finding, resolve_severity, where
 from .config import severity_overrides
 from .coverage import check_coverage
@@ -89,8 +89,7 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
         findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], generated_at)
         generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
         findings += [f for f in iso_date_findings(doc, " (in generated output)") if f.line in generated_lines]
-        for segment in generated:
-            findings += identifier_findings(rel, segment.text, segment.locate, generated_at)
+        findings += segment_identifier_findings(rel, generated, generated_at)
         findings += [f for f in placeholder_findings(doc) if f.line in
                      {n for s in generated for n in range(s.line, s.end_line + 1)}]
         text = "\n".join(doc.lines)
