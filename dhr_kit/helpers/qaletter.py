@@ -14,7 +14,7 @@ from ..model import Review
 from ._review import get_review
 from .figures import image_markdown, store
 from .letter_text import markdown_letter, text_letter
-from .markdown import Markdown, callout, join_blocks, pipe_table
+from .markdown import Markdown, Raw, callout, escape, join_blocks, pipe_table
 
 PAGE_ALT = "Page {n} of the Home Office QA Panel letter"
 PAGE_DPI = 110
@@ -87,6 +87,12 @@ def qa_letter(review: Review | None = None) -> Markdown:
     return Markdown(_annex(markdown_letter(text) if suffix == ".md" else text_letter(text)))
 
 
+def _panel_words(point: str) -> Raw | str:
+    """A point in the Panel's own words, as a ``{.quote}`` span: the language rules skip it (it quotes the
+    very phrases the Panel criticised); the response beside it is the author's and is checked."""
+    return Raw(f"[{escape(point)}]{{.quote}}") if point.strip() else ""
+
+
 def qa_responses(review: Review | None = None) -> Markdown:
     """The tracker of the QA Panel's points: point, status, the review's response and where it is addressed."""
     review = get_review(review)
@@ -97,7 +103,7 @@ def qa_responses(review: Review | None = None) -> Markdown:
     summary = (f"The QA Panel raised {len(items)} point{'s' if len(items) != 1 else ''}: "
                + ", ".join(f"{counts[s]} {s}" for s in TRACKER_STATUSES if counts[s]) + ".")
     table = pipe_table(["ID", "Point", "Status", "Response", "Where addressed"],
-                       [(i.id, i.point, i.status.capitalize(), i.response, i.where) for i in items],
+                       [(i.id, _panel_words(i.point), i.status.capitalize(), i.response, i.where) for i in items],
                        widths=[6, 30, 13, 35, 16],
                        caption="The QA Panel's points and the review's responses", label="tbl-qa-responses")
     return Markdown(join_blocks([summary, table]))

@@ -146,6 +146,13 @@ class Suppression:
     reason: str
     first_line: int = 0  # lines covered
     last_line: int = 0
+    cell_line: int | None = None  # the code cell it stands before: it also covers that cell's output
+    used: int = 0  # findings it suppressed in this run
+
+    def to_dict(self, file: str) -> dict:
+        return {"rules": list(self.rules), "file": file, "line": self.line, "reason": self.reason,
+                "covers": [self.first_line, self.last_line], "cell_output": self.cell_line is not None,
+                "suppressed": self.used}
 
 
 @dataclass
@@ -179,7 +186,12 @@ class Document:
         return [s for s in self.segments if s.kind in ("prose", "heading")]
 
     def suppressed(self, rule: str, line: int) -> bool:
-        return any(s.reason and rule in s.rules and s.first_line <= line <= s.last_line for s in self.suppressions)
+        """Whether a suppression with a reason covers ``rule`` at ``line`` (it counts the use)."""
+        for s in self.suppressions:
+            if s.reason and rule in s.rules and s.first_line <= line <= s.last_line:
+                s.used += 1
+                return True
+        return False
 
 
 # --------------------------------------------------------------------------------------------------
@@ -363,11 +375,17 @@ def _attach_suppressions(doc: Document) -> None:
             continue
         ids = tuple(re.split(r"\s*,\s*", match["ids"].strip()))
         suppression = Suppression(line, column, ids, (match["reason"] or "").strip())
-        # the paragraph holding the comment (inline), else the next block after it
-        block = next((s for s in doc.segments if s.line <= line <= s.end_line and s.text.strip()), None) \
-            or next((s for s in doc.segments if s.line > line), None)
+        # the paragraph holding the comment (inline), else the next block after it: a paragraph, or a code
+        # cell (then the cell's output too: see dhr_kit.qa.run.check_book)
+        block = next((s for s in doc.segments if s.line <= line <= s.end_line and s.text.strip()), None)
+        following = next((s for s in doc.segments if s.line > line), None)
+        cell = next((c for c in doc.cells if c.line > line), None)
         suppression.first_line = line
-        suppression.last_line = block.end_line if block else line
+        if block is None and cell is not None and (following is None or cell.line < following.line):
+            suppression.last_line, suppression.cell_line = cell.end_line, cell.line
+        else:
+            block = block or following
+            suppression.last_line = block.end_line if block else line
         doc.suppressions.append(suppression)
 
 

@@ -62,7 +62,8 @@ def check(target: Path | str | BuildContext, *, publish: bool = False, strict: b
         findings += family(ws)
     findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=ctx.strict,
                         publish=ctx.publish)
-    return CheckResult(findings, files=ws.files, rules=len(catalogue()))
+    suppressions = [s.to_dict(doc.file) for doc in ws.documents for s in doc.suppressions if s.reason]
+    return CheckResult(findings, files=ws.files, rules=len(catalogue()), suppressions=suppressions)
 
 
 def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, publish: bool = False,
@@ -82,6 +83,7 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
         if source_path.is_file() and source_path.suffix == ".qmd":
             source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
         doc = parse_document(markdown, rel)
+        doc.suppressions = cell_output_suppressions(source_path, rel, markdown) if source_path.is_file() else []
         documents.append(doc)
         generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
                                                     for line in doc.lines[s.line - 1:s.end_line])]
@@ -99,8 +101,46 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
             if match.group(0).startswith("Traceback"):
                 findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
                                         variant="executed-chapter"))
-    findings = finalize(findings, documents=[], overrides=overrides, strict=ctx.strict, publish=publish)
+    findings = finalize(findings, documents=documents, overrides=overrides, strict=ctx.strict, publish=publish)
     return CheckResult(findings, files=len(chapters), rules=len(catalogue()))
+
+
+def cell_output_suppressions(source_path: Path, rel: str, markdown: str) -> list:
+    """The source chapter's suppressions that stand before a code cell, moved onto the lines of that
+    cell's output in the executed Markdown (Markdown cells are copied verbatim; the text between two of
+    them is the output of the code cells between them). Outputs of consecutive code cells with no text
+    between them cannot be told apart: a suppression before one of them covers their joint output."""
+    from dataclasses import replace
+
+    from ..source import read_chapter
+    from .document import load_document
+
+    suppressions = [s for s in load_document(source_path, rel).suppressions if s.reason and s.cell_line]
+    if not suppressions:
+        return []
+    regions: dict[int, tuple[int, int]] = {}  # code cell line -> (first, last) line of its output
+    position, pending = 0, []
+
+    def close(end: int) -> None:
+        first = markdown.count("\n", 0, position) + 1
+        last = markdown.count("\n", 0, max(end - 1, position)) + 1
+        for line in pending:
+            regions[line] = (first, last)
+        pending.clear()
+
+    for cell in read_chapter(source_path, rel).cells:
+        if cell.kind == "code":
+            pending.append(cell.line)
+            continue
+        text = cell.source.strip("\n")
+        found = markdown.find(text, position) if text else -1
+        if found < 0:
+            continue
+        close(found)
+        position = found + len(text)
+    close(len(markdown))
+    return [replace(s, first_line=regions[s.cell_line][0], last_line=regions[s.cell_line][1])
+            for s in suppressions if s.cell_line in regions]
 
 
 def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, publish: bool = False,
