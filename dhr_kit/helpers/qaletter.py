@@ -71,14 +71,26 @@ def _pdf_letter(path: Path) -> str:
     return _annex(join_blocks([*images, html_text]))
 
 
+def letter_problems(review: Review, publish: bool | None = None) -> list[Problem]:
+    """What stops qa_letter() (``dhr check`` runs the same validation)."""
+    try:
+        path = _letter_path(review)
+    except InputError as exc:
+        return list(exc.problems)
+    if path is None and (is_publish() if publish is None else publish):
+        return [Problem("data/review.yml", "no QA Panel letter: a published report must include it",
+                        key="qa_letter", fix="save the letter in data/ and name it in `qa_letter:`")]
+    return []
+
+
 def qa_letter(review: Review | None = None) -> Markdown:
     """The Home Office QA Panel's letter, to be published as an annex of the report."""
     review = get_review(review)
+    problems = letter_problems(review)
+    if problems:
+        raise InputError(problems)
     path = _letter_path(review)
     if path is None:
-        if is_publish():
-            raise InputError(Problem("data/review.yml", "no QA Panel letter: a published report must include it",
-                                     key="qa_letter", fix="save the letter in data/ and name it in `qa_letter:`"))
         return Markdown(callout("The Home Office QA Panel's letter will be added here once it has been received."))
     suffix = path.suffix.lower()
     if suffix == ".pdf":
