@@ -145,7 +145,7 @@ def cell_output_suppressions(source_path: Path, rel: str, markdown: str) -> list
 
 def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, publish: bool = False,
                   strict: bool = False, names_file: Path | str | None = None,
-                  shown_as: str | None = None) -> CheckResult:
+                  shown_as: str | None = None, executed: dict[str, str] | None = None) -> CheckResult:
     """Check rendered outputs: PDF size and tagging, image alt text, leaks in text and metadata.
 
     ``target`` is a resolved BuildContext, or a folder (a project root, or a copied output folder without a
@@ -165,7 +165,7 @@ def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, 
         except InputError:  # outputs can be checked without a valid project (e.g. a copied _book folder)
             overrides = {}
     findings = check_output_files(root, Path(output_dir), names_file=deny, shown_as=shown_as,
-                                  max_output_mb=limit)
+                                  max_output_mb=limit, executed=executed)
     for pdf in sorted(Path(output_dir).glob("*.pdf")):
         if pdf.name != "executive-summary.pdf":
             findings += pdf_length_findings(pdf, f"{shown_as or Path(output_dir).name}/{pdf.name}")
