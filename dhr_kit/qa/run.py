@@ -16,6 +16,7 @@ from .config import severity_overrides
 from .coverage import check_coverage
 from .document import Document, parse_document
 from .evidence import check_evidence
+from .executed import ExecutedMap, cell_output_suppressions, executed_map
 from .figures import figure_findings
 from .findings import SEVERITY_ORDER, CheckResult, Finding
 from .language import check_language, lint_segments
@@ -77,13 +78,18 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
     overrides = severity_overrides(ctx.project.dhr)
     findings: list[Finding] = []
     documents = []
+    maps: dict[str, ExecutedMap] = {}
     for rel, markdown in chapters.items():
         source_path = root / rel
         source_lines = set()
         if source_path.is_file() and source_path.suffix == ".qmd":
             source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
         doc = parse_document(markdown, rel)
-        doc.suppressions = cell_output_suppressions(source_path, rel, markdown) if source_path.is_file() else []
+        emap = executed_map(source_path, rel, markdown) if source_path.is_file() and source_path.suffix == ".qmd" \
+            else None
+        doc.suppressions = cell_output_suppressions(source_path, rel, emap) if emap is not None else []
+        if emap is not None:
+            maps[rel] = emap
         documents.append(doc)
         generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
                                                     for line in doc.lines[s.line - 1:s.end_line])]
@@ -95,52 +101,20 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
         findings += [f for f in placeholder_findings(doc) if f.line in
                      {n for s in generated for n in range(s.line, s.end_line + 1)}]
         text = "\n".join(doc.lines)
-        findings += name_findings(names, rel, text)
+        findings += [f for f in name_findings(names, rel, text)  # a source line's names: check() reports them
+                     if doc.lines[f.line - 1].strip() not in source_lines]
         findings += figure_findings(root, rel, markdown, names)
         for match in TRACEBACK.finditer(text):
             if match.group(0).startswith("Traceback"):
                 findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
                                         variant="executed-chapter"))
     findings = finalize(findings, documents=documents, overrides=overrides, strict=ctx.strict, publish=publish)
+    for item in findings:  # reported at the source: the cell that generated the text, or the copied line
+        emap = maps.get(item.file)
+        line = emap.source_line(item.line) if emap is not None else None
+        if line is not None:
+            item.line, item.column = line, (item.column if emap.copied(item.line) else 1)
     return CheckResult(findings, files=len(chapters), rules=len(catalogue()))
-
-
-def cell_output_suppressions(source_path: Path, rel: str, markdown: str) -> list:
-    """The source chapter's suppressions that stand before a code cell, moved onto the lines of that
-    cell's output in the executed Markdown (Markdown cells are copied verbatim; the text between two of
-    them is the output of the code cells between them). Outputs of consecutive code cells with no text
-    between them cannot be told apart: a suppression before one of them covers their joint output."""
-    from dataclasses import replace
-
-    from ..source import read_chapter
-    from .document import load_document
-
-    suppressions = [s for s in load_document(source_path, rel).suppressions if s.reason and s.cell_line]
-    if not suppressions:
-        return []
-    regions: dict[int, tuple[int, int]] = {}  # code cell line -> (first, last) line of its output
-    position, pending = 0, []
-
-    def close(end: int) -> None:
-        first = markdown.count("\n", 0, position) + 1
-        last = markdown.count("\n", 0, max(end - 1, position)) + 1
-        for line in pending:
-            regions[line] = (first, last)
-        pending.clear()
-
-    for cell in read_chapter(source_path, rel).cells:
-        if cell.kind == "code":
-            pending.append(cell.line)
-            continue
-        text = cell.source.strip("\n")
-        found = markdown.find(text, position) if text else -1
-        if found < 0:
-            continue
-        close(found)
-        position = found + len(text)
-    close(len(markdown))
-    return [replace(s, first_line=regions[s.cell_line][0], last_line=regions[s.cell_line][1])
-            for s in suppressions if s.cell_line in regions]
 
 
 def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, publish: bool = False,
