@@ -64,7 +64,8 @@ _LETTER_FOR_NAME = re.compile(
     r"(?![\w’'-]|\.\s?[A-Z]\.)")
 # A named village or hamlet; a named court (which locates the case).
 _VILLAGE = re.compile(r"(?<![\w-])(?:hamlet|village)\s+of\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*")
-_COURT = re.compile(r"(?<![\w-])(?:[A-Z][\w'’-]*\s+){0,2}(?:Crown\s+Court|Magistrates[’']?\s+Court)|"
+_COURT = re.compile(r"(?<![\w-])(?:[A-Z][\w'’-]*\s+){0,2}(?:Crown\s+Court|Magistrates[’']?\s+Court)"
+                    r"(?P<at>\s+(?:sitting\s+)?at\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)?|"
                     r"Old\s+Bailey|Central\s+Criminal\s+Court")
 _NOT_A_PLACE = {"The", "A", "An", "At", "In", "Of", "By", "To", "For", "Local", "Nearest", "Same", "Relevant", "This",
                 "That", "Whose", "Which", "Crown", "Magistrates", "Magistrates'", "Magistrates’"}
@@ -135,15 +136,17 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
             yield Hit("DHR-A011", match.start(), match.end(), fields=(("match", " ".join(match.group(0).split())),))
     if "court" in lowered or "bailey" in lowered:
         for match in _COURT.finditer(text):
+            if match["at"]:  # "the Crown Court at Leeds", the courts' own style
+                yield Hit("DHR-A012", match.start(), match.end(), fields=(("match", " ".join(match.group(0).split())),))
+                continue
             words = match.group(0).split()
-            while words and words[0] in _NOT_A_PLACE and words[:2] != ["Crown", "Court"] \
-                    and not words[0].startswith("Magistrates"):
-                words.pop(0)
-            if words and words[0] not in ("Crown", "Magistrates", "Magistrates'", "Magistrates’") or \
-                    match.group(0).startswith(("Old", "Central")):
-                court = " ".join(words)
-                yield Hit("DHR-A012", match.end() - len(court) if court else match.start(), match.end(),
-                          fields=(("match", court),))
+            named = match.group(0).startswith(("Old", "Central"))
+            place = [] if named else words[:-2]  # the words before "Crown Court" / "Magistrates' Court"
+            while place and place[0] in _NOT_A_PLACE:
+                place.pop(0)
+            if named or place:
+                court = " ".join(words[len(words) - len(place) - 2:] if place else words)
+                yield Hit("DHR-A012", match.start(), match.end(), fields=(("match", court),))
     for match in _NAMED_STREET.finditer(text):
         if not _is_public(match.group(1), "addresses"):
             yield Hit("DHR-A005", match.start(1), match.end(1), "named-street",
