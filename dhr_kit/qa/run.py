@@ -85,6 +85,7 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
     findings: list[Finding] = []
     documents = []
     maps: dict[str, ExecutedMap] = {}
+    at_source: set[int] = set()  # findings located at their source line already (figures)
     for rel, markdown in chapters.items():
         source_path = root / rel
         source_lines = set()
@@ -112,13 +113,17 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
         text = "\n".join(doc.lines)
         findings += [f for f in name_findings(names, rel, text)  # a source line's names: check() reports them
                      if doc.lines[f.line - 1].strip() not in source_lines]
-        findings += figure_findings(root, rel, markdown, names)
+        located = figure_findings(root, rel, markdown, names)  # already at their source line
+        at_source.update(id(f) for f in located)
+        findings += located
         for match in TRACEBACK.finditer(text):
             if match.group(0).startswith("Traceback"):
                 findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
                                         variant="executed-chapter"))
     findings = finalize(findings, documents=documents, overrides=overrides, strict=ctx.strict, publish=publish)
     for item in findings:  # reported at the source: the cell that generated the text, or the copied line
+        if id(item) in at_source:
+            continue
         emap = maps.get(item.file)
         line = emap.source_line(item.line) if emap is not None else None
         if line is not None:
