@@ -12,7 +12,8 @@ from .project import CONFIG_FILE
 
 # `dhr check` text output: `file:line:col: severity RULE-ID message (suggestion)`; `dhr render` prints
 # the same lines after "warning: " or "open: " (a draft's open QA errors).
-CHECK_LINE_REGEX = r"^(?:open: |warning: )?(.+?):(\d+):(\d+): (error|warning|info) (DHR-[A-Z]\d{3}) (.*)$"
+# `file:line:col:`, or `file:cell N:line:col:` in a notebook (the editor opens the notebook; the line counts in the cell)
+CHECK_LINE_REGEX = r"^(?:open: |warning: )?(.+?)(?::cell \d+)?:(\d+):(\d+): (error|warning|info) (DHR-[A-Z]\d{3}) (.*)$"
 
 PROBLEM_MATCHER = {
     "owner": "dhr",

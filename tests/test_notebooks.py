@@ -145,3 +145,43 @@ def test_papermill_agency_chronology(example_copy, tmp_path, monkeypatch, publis
         assert all(MONTH_DATE.match(row[header.index("Date")]) for row in rows), [row[1] for row in rows]
     else:
         assert day_dates, "a draft keeps the day where the agency recorded it"
+
+
+# (cell number, line in the cell, text) of each notebook cell; the finding's expected place
+NOTEBOOK_FINDING = {
+    "cells": [("markdown", "# Notes on contact\n\nThe panel read every record."),
+              ("code", "#| echo: false\ncontacts = 3"),
+              ("markdown", "The records were read twice.\nShe chose to stay with him.")],
+    "rule": "DHR-L005", "cell": 3, "line": 2,
+}
+
+
+def test_findings_in_a_notebook_name_its_cell_and_line(tmp_path):
+    """`dhr check` reports a notebook chapter's findings as `file:cell N:line:col` (the form ruff and nbqa
+    use), the JSON carries `cell`, and the editor's problem matcher still opens the notebook."""
+    import json
+
+    from qa_fixtures import materialise
+
+    from dhr_kit.editor import CHECK_LINE_REGEX
+
+    project, _ = materialise(None, tmp_path)
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNEL})
+    nb.cells = [nbformat.v4.new_markdown_cell(text) if kind == "markdown" else nbformat.v4.new_code_cell(text)
+                for kind, text in NOTEBOOK_FINDING["cells"]]
+    nbformat.write(nb, project / "chapters" / "notes.ipynb")
+    config = project / "_quarto.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "    - chapters/03-analysis.qmd\n", "    - chapters/03-analysis.qmd\n    - chapters/notes.ipynb\n"), encoding="utf-8")
+    place = f"chapters/notes.ipynb:cell {NOTEBOOK_FINDING['cell']}:{NOTEBOOK_FINDING['line']}:"
+    text = subprocess.run([sys.executable, "-m", "dhr_kit", "check", str(project)], capture_output=True, text=True,
+                          cwd=project).stdout
+    line = next(ln for ln in text.splitlines() if ln.startswith(place))
+    assert NOTEBOOK_FINDING["rule"] in line
+    match = re.match(CHECK_LINE_REGEX, line)
+    assert match and match.group(1) == "chapters/notes.ipynb" and int(match.group(2)) == NOTEBOOK_FINDING["line"]
+    data = json.loads(subprocess.run([sys.executable, "-m", "dhr_kit", "check", str(project), "--format", "json"],
+                                     capture_output=True, text=True, cwd=project).stdout)
+    found = [f for f in data["findings"] if f["rule"] == NOTEBOOK_FINDING["rule"]]
+    assert [(f["file"], f["cell"], f["line"]) for f in found] == [
+        ("chapters/notes.ipynb", NOTEBOOK_FINDING["cell"], NOTEBOOK_FINDING["line"])]

@@ -82,3 +82,20 @@ def test_notebook_chapter(tmp_path):
     assert [c.kind for c in chapter.cells] == ["markdown", "code"]
     assert chapter.code_cells[0].options == {"echo": False}
     assert chapter.code_cells[0].line == 3  # cell number, reported as "(cell 3)"
+
+
+def test_an_edited_or_created_include_is_read_again(tmp_path):
+    """A chapter is parsed once per process, but a change to a file it includes (or creating a missing
+    one) is seen at the next read, as the preview needs."""
+    from dhr_kit.source import read_chapter
+
+    (tmp_path / "chapters").mkdir()
+    chapter = tmp_path / "chapters" / "a.qmd"
+    chapter.write_text("# A\n\n{{< include part.qmd >}}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="part.qmd does not exist"):
+        read_chapter(chapter, "chapters/a.qmd")
+    part = tmp_path / "chapters" / "part.qmd"
+    part.write_text("First text.\n", encoding="utf-8")
+    assert "First text." in read_chapter(chapter, "chapters/a.qmd").text
+    part.write_text("Second text, longer.\n", encoding="utf-8")
+    assert "Second text, longer." in read_chapter(chapter, "chapters/a.qmd").text

@@ -39,7 +39,7 @@ def findings_panel(findings: Iterable[Finding]) -> str:
     if not findings:
         return ""
     items = "\n".join(
-        f'<li><code>{html.escape(f.file)}:{f.line}:{f.column}</code> '
+        f'<li><code>{html.escape(f.place)}</code> '
         f'<span class="severity-{html.escape(f.severity)}">{html.escape(f.severity)}</span> '
         f'{html.escape(f.rule)} {html.escape(f.message)}'
         + (f" <em>({html.escape(f.suggestion)})</em>" if f.suggestion else "") + "</li>"

@@ -10,9 +10,10 @@ SKIPPED_DIRS = {"__pycache__", "node_modules", ".git", ".venv", ".dhr-cache", ".
 
 
 def watched_paths(project: Project) -> list[Path]:
-    """`_quarto.yml`, the chapters and their folders (images), `data/`, the bibliography and CSL."""
+    """`_quarto.yml`, `_variables.yml`, the chapters and their folders (images, included files), `data/`, the
+    bibliography and CSL."""
     root = project.root
-    paths = [root / CONFIG_FILE, root / "data", *(ref.path for ref in project.chapters),
+    paths = [root / CONFIG_FILE, root / "_variables.yml", root / "data", *(ref.path for ref in project.chapters),
              *project.bibliography]
     if project.csl is not None:
         paths.append(project.csl)

@@ -167,6 +167,8 @@ class Document:
     inline_calls: list[Call] = field(default_factory=list)
     comments: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text)
     suppressions: list[Suppression] = field(default_factory=list)
+    cell_lines: list[tuple[int, int]] | None = None  # a notebook: each line → (cell number, line in the cell)
+    origins: list[tuple[str, int]] | None = None  # a chapter with includes: each line → (file, line) written at
 
     @property
     def calls(self) -> list[Call]:
@@ -258,7 +260,8 @@ def parse_document(text: str, file: str, *, appendix: bool = False) -> Document:
 def chapter_document(chapter: Chapter, *, appendix: bool = False) -> Document:
     """A parsed chapter's :class:`Document` (its text and block tokens, as the renderer reads them)."""
     tokens, divs = chapter.blocks
-    doc = Document(file=chapter.rel, lines=chapter.lines, appendix=appendix, front_matter=dict(chapter.front_matter))
+    doc = Document(file=chapter.rel, lines=chapter.lines, appendix=appendix, front_matter=dict(chapter.front_matter),
+                   cell_lines=chapter.cell_lines, origins=chapter.origins)
     options = {c.line: c.options for c in chapter.code_cells} if chapter.path.suffix != ".ipynb" else None
     return _build(doc, tokens, divs, options)
 

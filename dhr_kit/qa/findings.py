@@ -19,9 +19,20 @@ class Finding:
     column: int
     message: str
     suggestion: str = ""
+    cell: int | None = None  # a notebook chapter: the cell (1-based) that ``line`` counts within
+
+    @property
+    def place(self) -> str:
+        """``file:line:column``, or ``file:cell N:line:column`` in a notebook (the form ruff and nbqa use)."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.file}:{cell}{self.line}:{self.column}"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The JSON fields; ``cell`` only for a finding in a notebook chapter."""
+        data = asdict(self)
+        if self.cell is None:
+            del data["cell"]
+        return data
 
     @property
     def sort_key(self) -> tuple:

@@ -23,6 +23,9 @@ _PLACEHOLDER_STRICT = re.compile(r"\[PLACEHOLDER|\bTODO\b|\bFIXME\b|\bXXX+\b")  
 LOCAL_PATH = re.compile(r"(?<![\w/])(?:/home/|/root/|/tmp/|/Users/|/var/folders/|[A-Za-z]:\\Users\\)[^\s\"'<>]*")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|\b\w+Error: .*\n?|File \"[^\"]+\", line \d+")
 _TRACEBACK_HEAD = re.compile(r"Traceback \(most recent call last\)")
+# markup a reader should never see as text: a pandoc raw attribute, HTML/CSS of a cell's output
+_LEAKED_MARKUP = re.compile(r"\{=(?:html5?|latex|tex|typst|openxml|docx)\}|<(?:style|script|table|div)\b[^>\n]{0,80}>"
+                            r"|</(?:style|script|table|div)>|\.dataframe\s+(?:tbody|thead)\b")
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)(?:\{(?P<attrs>[^}]*)\})?")
 
 
@@ -120,6 +123,9 @@ def _text_findings(file: str, text: str, names: NameList, at: Where | None, omap
     raw += [(m.start(), m.end(), "DHR-P005", None, {"path": m.group(0)}) for m in LOCAL_PATH.finditer(text)]
     raw += [(m.start(), m.end(), "DHR-P006", None, {}) for m in _TRACEBACK_HEAD.finditer(text)]
     raw += [(m.start(), m.end(), "DHR-P001", None, {"note": m.group(0)}) for m in _PLACEHOLDER_STRICT.finditer(text)]
+    leaked = _LEAKED_MARKUP.search(text)
+    if leaked:  # once per text: one leak usually brings many tags
+        raw.append((leaked.start(), leaked.end(), "DHR-P010", None, {"markup": leaked.group(0)}))
     found = []
     for start, end, rule, variant, fields in raw:
         if omap and omap.known(text[start:end]):

@@ -13,7 +13,7 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def format_finding(f: Finding) -> str:
-    text = f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}"
+    text = f"{f.place}: {f.severity} {f.rule} {f.message}"
     return text + (f" ({f.suggestion})" if f.suggestion else "")
 
 
@@ -62,6 +62,8 @@ def to_sarif(result: CheckResult) -> str:
                 "artifactLocation": {"uri": f.file},
                 "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)}}}],
         }
+        if f.cell is not None:  # a notebook: the region's line counts within this cell
+            entry["properties"] = {"notebookCell": f.cell}
         if f.rule in index:
             entry["ruleIndex"] = index[f.rule]
         results.append(entry)

@@ -10,6 +10,7 @@ from ..denylist import read_deny_list
 from ..errors import BuildError, InputError
 from ..project import load_project
 from ..settings import DhrSettings
+from ..source import read_chapter
 from .anonymity import check_anonymity, load_names, name_findings, segment_identifier_findings
 from .catalogue import catalogue, finding, resolve_severity, where
 from .config import severity_overrides
@@ -47,8 +48,13 @@ def finalize(findings: list[Finding], *, documents: list[Document], overrides: d
             continue
         item.severity = resolve_severity(item.rule, publish=publish, override=override, strict=strict,
                                          current=item.severity)
+        if doc is not None and doc.cell_lines and item.cell is None and 1 <= item.line <= len(doc.cell_lines):
+            item.cell, item.line = doc.cell_lines[item.line - 1]  # a notebook: its cell and the line in it
+        elif doc is not None and doc.origins and 1 <= item.line <= len(doc.origins):
+            item.file, item.line = doc.origins[item.line - 1]  # text an include brought in: where it was written
         kept.setdefault((item.rule, item.file, item.line, item.column, item.message), item)
-    return sorted(kept.values(), key=lambda f: (f.file, f.line, f.column, SEVERITY_ORDER[f.severity], f.rule))
+    return sorted(kept.values(), key=lambda f: (f.file, f.cell or 0, f.line, f.column, SEVERITY_ORDER[f.severity],
+                                                f.rule))
 
 
 def check(target: Path | str | BuildContext, *, publish: bool = False, strict: bool = False,
@@ -79,11 +85,15 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
     findings: list[Finding] = []
     documents = []
     maps: dict[str, ExecutedMap] = {}
+    at_source: set[int] = set()  # findings located at their source line already (figures)
     for rel, markdown in chapters.items():
         source_path = root / rel
         source_lines = set()
-        if source_path.is_file() and source_path.suffix == ".qmd":
-            source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
+        if source_path.is_file() and source_path.suffix == ".qmd":  # includes expanded: the text as written
+            try:
+                source_lines = {line.strip() for line in read_chapter(source_path, rel).lines}
+            except InputError:
+                source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
         doc = parse_document(markdown, rel)
         emap = executed_map(source_path, rel, markdown) if source_path.is_file() and source_path.suffix == ".qmd" \
             else None
@@ -103,13 +113,17 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
         text = "\n".join(doc.lines)
         findings += [f for f in name_findings(names, rel, text)  # a source line's names: check() reports them
                      if doc.lines[f.line - 1].strip() not in source_lines]
-        findings += figure_findings(root, rel, markdown, names)
+        located = figure_findings(root, rel, markdown, names)  # already at their source line
+        at_source.update(id(f) for f in located)
+        findings += located
         for match in TRACEBACK.finditer(text):
             if match.group(0).startswith("Traceback"):
                 findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
                                         variant="executed-chapter"))
     findings = finalize(findings, documents=documents, overrides=overrides, strict=ctx.strict, publish=publish)
     for item in findings:  # reported at the source: the cell that generated the text, or the copied line
+        if id(item) in at_source:
+            continue
         emap = maps.get(item.file)
         line = emap.source_line(item.line) if emap is not None else None
         if line is not None:

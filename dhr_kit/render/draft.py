@@ -47,7 +47,8 @@ def findings_markdown(findings: Iterable[Finding]) -> str:
     for file, items in by_file.items():
         lines += [f"**{_escape(file)}**", ""]
         for f in items:
-            entry = f"- `{f.rule}` line {f.line}: {_escape(f.message)}"
+            place = f"cell {f.cell}, line {f.line}" if f.cell is not None else f"line {f.line}"
+            entry = f"- `{f.rule}` {place}: {_escape(f.message)}"
             if f.suggestion:
                 entry += f" — {_escape(f.suggestion)}"
             lines.append(entry)

@@ -221,7 +221,7 @@ def _to_html(pbook: PandocBook, blocks: list[dict], *, references: bool) -> str:
     else:
         meta["suppress-bibliography"] = meta_bool(True)
     fragment = run_pandoc(pbook.document(copy.deepcopy(blocks), meta), [
-        "--from", "json", "--to", "html5", "--wrap", "none", "--lua-filter", filter_path(),
+        "--from", "json", "--to", "html5", "--wrap", "none", "--mathml", "--lua-filter", filter_path(),
         *pbook.citeproc_args()])
     return accessible_tables(fragment)
 

@@ -31,8 +31,17 @@ class Chapter:
     path: Path
     front_matter: dict[str, Any]
     cells: list[Cell]
-    text: str = ""  # the source as Markdown (a notebook's cells joined as ```{python} fences)
+    text: str = ""  # the source as Markdown (a notebook's cells joined as ```{python} fences; includes expanded)
     front_matter_lines: int = 0  # lines of ``text`` the front matter takes
+    includes: list[Path] = field(default_factory=list)  # files `{{< include >}}` put into the cells (absolute)
+    cell_lines: list[tuple[int, int]] | None = None  # notebooks: each line of ``text`` → (cell number, line in it)
+    origins: list[tuple[str, int]] | None = None  # with includes: each line of ``text`` → (file, line) it was written at
+
+    def notebook_place(self, line: int) -> tuple[int, int] | None:
+        """(cell number, line in that cell) of a line of ``text`` in a notebook chapter; None otherwise."""
+        if not self.cell_lines or not 1 <= line <= len(self.cell_lines):
+            return None
+        return self.cell_lines[line - 1]
     _blocks: tuple[list[Token], list[Div]] | None = field(default=None, repr=False, compare=False)
 
     @property

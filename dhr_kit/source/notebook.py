@@ -25,16 +25,22 @@ def parse_ipynb_text(raw: str, rel: str, path: Path) -> Chapter:
     cells: list[Cell] = []
     problems: list[Problem] = []
     parts: list[str] = []  # the notebook as Markdown text, for the checks
+    cell_lines: list[tuple[int, int]] = []  # each line of that text → (cell number, line in the cell)
     language = (nb.metadata.get("kernelspec") or {}).get("language", "python")
     if language != "python":
         problems.append(Problem(rel, f"notebook kernel language is {language!r}; only Python is supported",
                                 fix="use a Python kernel"))
     for number, nb_cell in enumerate(nb.cells, start=1):
         source = nb_cell.source
-        if nb_cell.cell_type == "code":
+        count = max(1, len(source.splitlines()))
+        if nb_cell.cell_type in ("code", "markdown", "raw") and parts:
+            cell_lines.append((cell_lines[-1][0], cell_lines[-1][1] + 1))  # the blank line between two cells
+        if nb_cell.cell_type == "code":  # the fences count as the first and last line of the cell
             parts.append("```{python}\n" + source + "\n```")
+            cell_lines.extend([(number, 1)] + [(number, n) for n in range(1, count + 1)] + [(number, count)])
         elif nb_cell.cell_type in ("markdown", "raw"):
             parts.append(source)
+            cell_lines.extend((number, n) for n in range(1, count + 1))
         if nb_cell.cell_type == "raw" and number == 1 and source.lstrip().startswith("---"):
             try:
                 front_matter, _, _ = split_front_matter(source.lstrip(), rel)
@@ -54,4 +60,5 @@ def parse_ipynb_text(raw: str, rel: str, path: Path) -> Chapter:
         raise InputError(problems)
     text = "\n\n".join(parts) + "\n"
     return Chapter(rel=rel, path=path, front_matter=front_matter, cells=cells, text=text,
-                   front_matter_lines=(front_matter_end(text.splitlines()) or 0) if front_matter else 0)
+                   front_matter_lines=(front_matter_end(text.splitlines()) or 0) if front_matter else 0,
+                   cell_lines=cell_lines)

@@ -2,6 +2,7 @@
 -- Quarto-style callouts (::: {.callout-note} with an optional first heading or title="…")
 -- become a boxed block (typst), a div with role="note" and a title (html), or a quoted
 -- block with a bold title (docx). `fig-alt` becomes the image's alt text in every format.
+-- Also: `{{< pagebreak >}}` (a `.pagebreak` div) as a page break, and equations with alt text in Typst.
 
 local KINDS = {
   note = "Note", tip = "Tip", warning = "Warning", caution = "Caution", important = "Important",
@@ -55,9 +56,23 @@ local function conditional(div)
   return {}
 end
 
+-- {{< pagebreak >}} (a `.pagebreak` div from dhr-kit's shortcodes): a page break in the PDF and Word copy,
+-- a CSS break-after in the HTML (printing).
+local function pagebreak(div)
+  if not div.classes:includes("pagebreak") then return nil end
+  if FORMAT == "typst" then return pandoc.RawBlock("typst", "#pagebreak(weak: true)") end
+  if FORMAT == "docx" then return pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>') end
+  if FORMAT:match("html") then
+    return pandoc.Div({}, pandoc.Attr("", { "pagebreak" }, { ["aria-hidden"] = "true" }))
+  end
+  return {}
+end
+
 function Div(div)
   local shown = conditional(div)
   if shown ~= nil then return shown end
+  local page = pagebreak(div)
+  if page ~= nil then return page end
   local kind = callout_kind(div)
   if not kind then return nil end
   local title, body = title_and_body(div, kind)
@@ -71,7 +86,9 @@ function Div(div)
   elseif FORMAT:match("html") then
     local content = pandoc.Blocks({ pandoc.Div(pandoc.Plain(title), pandoc.Attr("", { "callout-title" })) })
     content:extend(body)
-    return pandoc.Div(content, pandoc.Attr(div.identifier, { "callout", "callout-" .. kind }, { role = "note" }))
+    -- a landmark-free note that screen readers announce with its title ("Learning point 1: …")
+    return pandoc.Div(content, pandoc.Attr(div.identifier, { "callout", "callout-" .. kind },
+      { role = "note", ["aria-label"] = pandoc.utils.stringify(title) }))
   else
     local content = pandoc.Blocks({ pandoc.Para({ pandoc.Strong(title) }) })
     content:extend(body)
@@ -99,8 +116,20 @@ function Image(img)
   return img
 end
 
+-- Typst's PDF/UA-1 export refuses an equation without alt text: the TeX source is its alt text
+-- (what a screen reader reads in place of the typeset formula).
+function Math(math)
+  if FORMAT ~= "typst" then return nil end
+  local out = typst_inlines({ math })
+  local body = out:match("^%$(.*)%$$")
+  if body == nil then return nil end
+  local block = math.mathtype == "DisplayMath" and "true" or "false"
+  return pandoc.RawInline("typst", "#math.equation(block: " .. block .. ", alt: " .. typst_string(math.text)
+    .. ", $" .. body .. "$)")
+end
+
 -- Filters run Div before Image is reached inside it only if traversal is typewise; make it explicit:
 return {
-  { Image = Image },
+  { Image = Image, Math = Math },
   { Div = Div },
 }
