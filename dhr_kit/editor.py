@@ -88,6 +88,9 @@ _upload/
 _export/
 .dhr-cache/
 .quarto/
+# Quarto's own: its notebook copies of executing chapters (it adds this line itself when missing)
+**/*.quarto_ipynb
+_freeze/
 .venv/
 __pycache__/
 # Never commit the private names list (real names): keep it outside the project.
