@@ -32,7 +32,8 @@ DATA_STAMP = Path(".dhr-cache") / "quarto-data.json"
 def quarto_arguments(ctx: BuildContext, fmt: str, out_dir: Path, *, no_cache: bool) -> list[str]:
     """`quarto render` for one format. ``no_cache``: nothing frozen is reused (`-M freeze:false`; Quarto's
     `--cache-refresh` is for jupyter-cache and does not bypass the freezer)."""
-    args = ["render", str(ctx.root), "--to", QUARTO_FORMATS[fmt], "--output-dir", str(out_dir)]
+    to = QUARTO_FORMATS[fmt] if fmt == "markdown" else ctx.project.quarto_format(QUARTO_FORMATS[fmt])
+    args = ["render", str(ctx.root), "--to", to, "--output-dir", str(out_dir)]
     if ctx.publish and (ctx.root / f"_quarto-{PUBLISH_PROFILE}.yml").is_file():
         args += ["--profile", PUBLISH_PROFILE]
     if ctx.publish:

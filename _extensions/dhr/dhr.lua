@@ -1,0 +1,95 @@
+-- dhr-kit's Quarto filter: the title page's fields from data/review.yml (the one source of truth), the
+-- draft marking unless this is a publication build (DHR_PUBLISH=1 or `dhr-publish: true`), and the
+-- book's parts and appendices in Typst.
+local MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"}
+
+local function month_label(value)
+  local text = value and pandoc.utils.stringify(value) or ""
+  local year, month = text:match("^(%d%d%d%d)%-(%d%d)")
+  if year then return MONTHS[tonumber(month)] .. " " .. year end
+  return text
+end
+
+local function find_review()
+  local dir = quarto and quarto.project and quarto.project.directory or "."
+  local path = pandoc.path.join({dir, "data", "review.yml"})
+  local file = io.open(path, "r")
+  if not file then return nil end
+  local text = file:read("a")
+  file:close()
+  local ok, doc = pcall(pandoc.read, "---\n" .. text .. "\n---\n", "markdown")
+  if not ok then return nil end
+  return doc.meta
+end
+
+local function str(value)
+  return value and pandoc.utils.stringify(value) or ""
+end
+
+local function is_publish(meta)
+  return os.getenv("DHR_PUBLISH") == "1" or (meta["dhr-publish"] and str(meta["dhr-publish"]) == "true")
+end
+
+function Meta(meta)
+  local review = find_review()
+  if review then
+    local chair = review.chair or {}
+    local author = review.author
+    local people = {}
+    local chair_name, author_name = str(chair.name), author and str(author.name) or ""
+    if author_name == "" or author_name == chair_name then
+      table.insert(people, {role = pandoc.MetaString(str(chair.role) ~= "" and str(chair.role) or "Independent Chair and Author"),
+                            name = pandoc.MetaString(chair_name)})
+    else
+      table.insert(people, {role = pandoc.MetaString(str(chair.role)), name = pandoc.MetaString(chair_name)})
+      table.insert(people, {role = pandoc.MetaString(str(author.role)), name = pandoc.MetaString(author_name)})
+    end
+    local victim = review.victim and str(review.victim.pseudonym) or ""
+    meta["dhr-csp"] = pandoc.MetaString(str(review.csp))
+    meta["dhr-victim"] = pandoc.MetaString(victim)
+    meta["dhr-died"] = pandoc.MetaString("who died in " .. month_label(review.death))
+    meta["dhr-people"] = people
+    meta["dhr-date"] = pandoc.MetaString(month_label(review.dates and review.dates.completed))
+    meta["dhr-marking"] = pandoc.MetaString(str(review.protective_marking))
+  end
+  if not is_publish(meta) then
+    meta["dhr-draft"] = true
+  end
+  local lang = str(meta.lang)
+  if lang == "" then lang = "en-GB" end
+  local code, region = lang:match("^(%a+)%-(%a+)$")
+  meta["dhr-lang"] = pandoc.MetaString(code or lang)
+  if region then meta["dhr-region"] = pandoc.MetaString(region) end
+  return meta
+end
+
+-- Typst: a part is a banner over its first chapter; the appendices are lettered.
+local appendix_started = false
+
+function Header(el)
+  if not quarto.doc.is_format("typst") or el.level ~= 1 then return nil end
+  local state = quarto.doc.file_metadata and quarto.doc.file_metadata()
+  local file = state and state.file
+  local kind = file and file.bookItemType
+  if kind == "part" then
+    return pandoc.RawBlock("typst", "#dhr-part[" .. pandoc.utils.stringify(el.content) .. "]")
+  end
+  if kind == "appendix" then
+    local out = {}
+    if not appendix_started then
+      appendix_started = true
+      table.insert(out, pandoc.RawBlock("typst",
+        "#counter(heading).update(0)\n#set heading(numbering: dhr-appendix-numbering, supplement: [Appendix])"))
+      if el.classes:includes("unnumbered") then
+        table.insert(out, pandoc.RawBlock("typst", "#dhr-part(newpage: true)[" .. pandoc.utils.stringify(el.content) .. "]"))
+        return out
+      end
+    end
+    table.insert(out, el)
+    return out
+  end
+  return nil
+end
+
+return {{Meta = Meta}, {Header = Header}}
