@@ -7,7 +7,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import BuildContext
-from ..errors import Problem
+from ..errors import InputError, Problem
+from ..source.shortcodes import ShortcodeValues
+from ..yamlio import load_yaml_file
 from .assemble import chapter_markdown
 from .book import Book, BookChapter
 from .cache import BookCache
@@ -24,6 +26,21 @@ def title_page(ctx: BuildContext) -> dict[str, str]:
     from ..helpers import title_page_data
 
     return {**fallback, **title_page_data(ctx.review)}
+
+
+VARIABLES_FILE = "_variables.yml"
+
+
+def read_variables(root: Path) -> dict | None:
+    """``_variables.yml`` (Quarto's ``{{< var >}}`` values), None when the project has none."""
+    path = root / VARIABLES_FILE
+    if not path.is_file():
+        return None
+    data = load_yaml_file(path, root)
+    if data is not None and not isinstance(data, dict):
+        raise InputError(Problem(VARIABLES_FILE, "must be a YAML mapping of names to values",
+                                 fix="write `name: value` lines"))
+    return data or {}
 
 
 def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[list[NumberedChapter], list[Problem]]:
@@ -51,11 +68,13 @@ def build_book(ctx: BuildContext, executed: list[Executed]) -> tuple[Book, dict[
     problems: list[Problem] = []
     executed_md: dict[str, str] = {}
     refs = {ref.rel: ref for ref in project.chapters}
+    variables = read_variables(project.root)
     for item in executed:
         chapter = item.chapter
         slug = Path(chapter.rel).stem
+        values = ShortcodeValues(front_matter=chapter.front_matter, config=project.config, variables=variables)
         md = chapter_markdown(chapter, item.outputs, root=project.root, slug=slug, publish=publish,
-                              project_execute=project.execute)
+                              project_execute=project.execute, shortcodes=values)
         problems.extend(md.problems)
         executed_md[chapter.rel] = md.markdown
         sources.append(SourceChapter(chapter.rel, md.markdown, refs[chapter.rel].appendix,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
+from .cellfloats import apply_cell_options
 from .pandoc_ast import TABLE_CAPTION_CLASS, letters, read_markdown_all, str_inlines, stringify, walk
 
 KINDS = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
@@ -156,11 +157,22 @@ class _ChapterNumberer:
         return [node]
 
 
-def _number_blocks(blocks: list[dict], numberer: _ChapterNumberer, appendix: bool) -> list[dict]:
+CALLOUT_KINDS = ("note", "tip", "warning", "caution", "important")
+
+
+def is_callout(block: dict) -> bool:
+    """A Quarto callout (``::: {.callout-note}`` …): its heading is its title, not a section of the report."""
+    return block["t"] == "Div" and any(c in block["c"][0][1] for c in (f"callout-{k}" for k in CALLOUT_KINDS))
+
+
+def _number_blocks(blocks: list[dict], numberer: _ChapterNumberer, appendix: bool,
+                   in_callout: bool = False) -> list[dict]:
     result: list[dict] = []
     for block in blocks:
         kind = block["t"]
-        if kind == "Header":
+        if kind == "Header" and in_callout:
+            pass  # a callout's title: never numbered, never a section (Quarto)
+        elif kind == "Header":
             numberer.header(block, appendix)
         elif not numberer.captions:
             pass
@@ -181,7 +193,7 @@ def _number_blocks(blocks: list[dict], numberer: _ChapterNumberer, appendix: boo
                 paras[-1]["c"] = str_inlines(f"Figure {number}:") + [{"t": "Space"}] + paras[-1]["c"]
         if kind in {"Div", "BlockQuote"}:
             inner = block["c"][1] if kind == "Div" else block["c"]
-            inner[:] = _number_blocks(inner, numberer, appendix)
+            inner[:] = _number_blocks(inner, numberer, appendix, in_callout or is_callout(block))
         result.append(block)
     return result
 
@@ -298,6 +310,8 @@ def number_book(chapters: list[SourceChapter], root: Path, *, number_sections: b
     root = root.resolve()
     trees = [ChapterTree(c.rel, blocks, c.appendix, c.title)
              for c, blocks in zip(chapters, read_markdown_all([c.markdown for c in chapters]))]
+    for tree in trees:
+        apply_cell_options(tree.blocks)
     problems = number_chapters(trees, number_sections=number_sections, number_depth=number_depth)
     for tree in trees:
         _rewrite_images(tree.blocks, (root / tree.rel).parent, root, tree.rel, problems)

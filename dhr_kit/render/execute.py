@@ -27,7 +27,7 @@ from ..context import chapter_environment
 from ..errors import BuildError, ToolError
 from ..kernel_setup import REPORT_CODE, reset_code, setup_code
 from ..paths import templates_dir
-from ..source import Cell, Chapter
+from ..source import Cell, Chapter, inline_expressions
 
 QUARTO_DEFAULTS: dict[str, Any] = {
     "echo": True, "eval": True, "include": True, "output": True, "warning": True, "error": False,
@@ -147,14 +147,23 @@ class KernelSession:
         nb.metadata["kernelspec"] = {"name": self.kernel_name, "display_name": "Python 3", "language": "python"}
         nb.cells.append(nbformat.v4.new_code_cell((_SETUP_CELL if fresh else "") + reset))
         positions: dict[int, int] = {}  # index in code_cells -> index in nb.cells
-        for index, cell in enumerate(code_cells):
+        inline: list[tuple[Cell, int, list[tuple[int, str]]]] = []  # Markdown cell, nb index, its expressions
+        index = 0
+        for cell in chapter.cells:
+            if cell.kind != "code":
+                found = inline_expressions(cell.source)
+                if found:
+                    inline.append((cell, len(nb.cells), found))
+                    nb.cells.append(nbformat.v4.new_code_cell(inline_code([e for _, e in found])))
+                continue
             options = effective_options(cell, chapter, project_execute)
+            index += 1
             if not options.get("eval", True):
                 continue
             nb_cell = nbformat.v4.new_code_cell(cell.source)
             if options.get("error"):
                 nb_cell.metadata["tags"] = ["raises-exception"]
-            positions[index] = len(nb.cells)
+            positions[index - 1] = len(nb.cells)
             nb.cells.append(nb_cell)
         nb.cells.append(nbformat.v4.new_code_cell(REPORT_CODE))
 
@@ -177,6 +186,8 @@ class KernelSession:
         seconds = time.perf_counter() - started
         outputs = [[dict(o) for o in nb.cells[positions[i]].outputs] if i in positions else []
                    for i in range(len(code_cells))]
+        if inline:
+            outputs.append(inline_results(chapter, nb, inline))
         files, dirs = _read_set(nb.cells[-1])
         return ExecutionResult(outputs=outputs, files=files, dirs=dirs, seconds=seconds)
 
@@ -227,6 +238,57 @@ def execute_chapter(chapter: Chapter, root: Path, *, publish: bool, project_exec
     """Execute one chapter in a kernel of its own (started and shut down here)."""
     with KernelSession(root, kernel_name=kernel_name, timeout=timeout) as session:
         return session.execute(chapter, publish=publish, project_execute=project_execute)
+
+
+_INLINE_MARK = "@@dhr-inline@@ "
+INLINE_OUTPUT = "dhr-inline"  # the output type of an inline expression's value (one list after the code cells')
+
+
+def inline_code(expressions: list[str]) -> str:
+    """A hidden cell that evaluates inline expressions in the kernel's namespace and prints their MIME
+    bundles (as Jupyter's ``user_expressions`` would give them), leaving no name behind."""
+    return (
+        "def __dhr_inline(expressions):\n"
+        "    import json\n"
+        "    from IPython import get_ipython\n"
+        "    shell = get_ipython()\n"
+        "    results = []\n"
+        "    for expression in expressions:\n"
+        "        try:\n"
+        "            data, _ = shell.display_formatter.format(eval(expression, shell.user_ns))\n"
+        "            results.append({'data': {k: v for k, v in data.items()\n"
+        "                                     if k in ('text/markdown', 'text/plain', 'text/latex')}})\n"
+        "        except Exception as exc:\n"
+        "            results.append({'error': type(exc).__name__ + ': ' + str(exc)})\n"
+        f"    print({_INLINE_MARK!r} + json.dumps(results))\n"
+        f"__dhr_inline({expressions!r})\n"
+        "del __dhr_inline\n")
+
+
+def inline_results(chapter: Chapter, nb: Any, inline: list[tuple[Cell, int, list[tuple[int, str]]]]) -> list[dict]:
+    """Every inline expression's value, in chapter order; an expression that raised is a BuildError at its line."""
+    results: list[dict] = []
+    for cell, position, found in inline:
+        text = "".join(o.get("text", "") for o in nb.cells[position].outputs
+                       if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        line = next((ln for ln in text.splitlines() if ln.startswith(_INLINE_MARK)), None)
+        values = json.loads(line[len(_INLINE_MARK):]) if line else [{"error": "no value"}] * len(found)
+        for (offset, expression), value in zip(found, values):
+            if "error" in value:
+                where = inline_location(chapter, cell, offset)
+                raise BuildError(f"{where}: the inline expression `{{python}} {expression}` raised "
+                                 f"{strip_ansi(value['error'])}\n  fix: correct the expression, or define what it "
+                                 "uses in a cell above it")
+            results.append({"output_type": INLINE_OUTPUT, "expression": expression, "data": value["data"]})
+    return results
+
+
+def inline_location(chapter: Chapter, cell: Cell, offset: int) -> str:
+    """`file:line` of a character of a Markdown cell (`file (cell N, line L)` for notebooks)."""
+    line_in_cell = cell.source[:offset].count("\n")
+    if chapter.path.suffix == ".ipynb":
+        return f"{chapter.rel} (cell {cell.line}, line {line_in_cell + 1})"
+    return f"{chapter.rel}:{cell.line + line_in_cell}"
 
 
 def _error_output(nb_cell: Any) -> dict | None:

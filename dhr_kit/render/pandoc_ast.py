@@ -15,6 +15,8 @@ Node = dict[str, Any]
 READ_FORMAT = "markdown"
 MARKDOWN_FORMAT = "markdown-simple_tables-multiline_tables"  # what a chapter's AST is shown as (debugging, tests)
 TABLE_CAPTION_CLASS = "dhr-tbl-cap"  # a computed table's caption (assemble) → the table's own caption (crossref)
+FIG_CAPTION_CLASS = "dhr-fig-cap"  # a cell's fig-cap (assemble) → its figure's caption (cellfloats)
+CELL_CLASS = "dhr-cell"  # a code cell whose options caption, describe or label its outputs (assemble → cellfloats)
 PANDOC_WORKERS = 4  # pandoc runs as a process: threads suffice
 
 

@@ -15,7 +15,7 @@ from ..project import Project
 from .cache import CACHE_DIR, ChapterCache, fallback_read_set, normalise_read_set
 from .execute import KernelSession
 from .progress import Progress
-from ..source import Chapter
+from ..source import Chapter, inline_expressions
 from .result import RenderResult
 
 PARALLEL_KERNELS = 2
@@ -115,10 +115,11 @@ def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bo
         if _stored_outputs_only(chapter):
             done[chapter.rel] = Executed(chapter, [c.outputs or [] for c in chapter.code_cells], None)
             continue
-        if not chapter.code_cells:
+        if not chapter.code_cells and not any(inline_expressions(c.source) for c in chapter.cells):
             done[chapter.rel] = Executed(chapter, [], None)  # nothing to run: no kernel
             continue
-        key = cache.key(chapter.path, publish=ctx.publish, version=__version__)
+        included = "".join(cache.hasher.file(p.relative_to(project.root).as_posix()) for p in chapter.includes)
+        key = cache.key(chapter.path, publish=ctx.publish, version=__version__, extra=included)
         entry = None if no_cache else cache.load(chapter.rel)
         frozen = project.freeze is True and entry is not None
         if entry is not None and (frozen or cache.is_fresh(entry, key)):

@@ -33,6 +33,7 @@ class Chapter:
     cells: list[Cell]
     text: str = ""  # the source as Markdown (a notebook's cells joined as ```{python} fences)
     front_matter_lines: int = 0  # lines of ``text`` the front matter takes
+    includes: list[Path] = field(default_factory=list)  # files `{{< include >}}` put into the cells (absolute)
     _blocks: tuple[list[Token], list[Div]] | None = field(default=None, repr=False, compare=False)
 
     @property

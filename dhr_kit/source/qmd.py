@@ -5,12 +5,14 @@ fences nest shorter ones, ``~~~`` and backticks both work); their line maps give
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError, Problem
 from .frontmatter import split_front_matter
 from .model import Cell, Chapter
 from .options import option_line_count, parse_options
+from .shortcodes import expand_includes
 from .text import read_text
 
 EXECUTABLE_LANGUAGES = {"python"}
@@ -72,14 +74,37 @@ def _cells(chapter: Chapter) -> list[Cell]:
     return cells
 
 
-def parse_qmd_text(text: str, rel: str, path: Path) -> Chapter:
-    """Parse a chapter's text; an unclosed fence or bad YAML raises InputError naming file:line."""
+def parse_qmd_text(text: str, rel: str, path: Path, root: Path | None = None) -> Chapter:
+    """Parse a chapter's text; an unclosed fence or bad YAML raises InputError naming file:line.
+
+    With the project ``root``, ``{{< include >}}`` shortcodes are expanded into the cells (the chapter's
+    ``text`` stays as written, for the checks); cells and problems keep the chapter's line numbers (the
+    include's line for what it brought in)."""
     front_matter, _, offset = split_front_matter(text, rel)
     chapter = Chapter(rel=rel, path=path, front_matter=front_matter, cells=[], text=text, front_matter_lines=offset)
-    chapter.cells = _cells(chapter)
+    expanded = expand_includes(text, path, root, rel) if root is not None and "include" in text else None
+    if expanded is None or not expanded.includes:
+        chapter.cells = _cells(chapter)
+        return chapter
+    shadow = Chapter(rel=rel, path=path, front_matter=front_matter, cells=[], text=expanded.text,
+                     front_matter_lines=offset)
+    line_of = expanded.line_map
+
+    def mapped(line: int | None) -> int | None:
+        return line_of[min(line, len(line_of)) - 1] if line else line
+
+    try:
+        cells = _cells(shadow)
+    except InputError as exc:
+        raise InputError([replace(p, line=mapped(p.line)) for p in exc.problems]) from None
+    for cell in cells:
+        if cell.code_line is not None:
+            cell.code_line = mapped(cell.code_line)
+        cell.line = mapped(cell.line) or cell.line
+    chapter.cells, chapter.includes = cells, expanded.includes
     return chapter
 
 
-def parse_qmd(path: Path, rel: str) -> Chapter:
+def parse_qmd(path: Path, rel: str, root: Path | None = None) -> Chapter:
     """Parse a `.qmd` file (uncached: :func:`dhr_kit.source.read_chapter` reads each file once)."""
-    return parse_qmd_text(read_text(path, rel), rel, path)
+    return parse_qmd_text(read_text(path, rel), rel, path, root)

@@ -55,9 +55,23 @@ local function conditional(div)
   return {}
 end
 
+-- {{< pagebreak >}} (a `.pagebreak` div from dhr-kit's shortcodes): a page break in the PDF and Word copy,
+-- a CSS break-after in the HTML (printing).
+local function pagebreak(div)
+  if not div.classes:includes("pagebreak") then return nil end
+  if FORMAT == "typst" then return pandoc.RawBlock("typst", "#pagebreak(weak: true)") end
+  if FORMAT == "docx" then return pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>') end
+  if FORMAT:match("html") then
+    return pandoc.Div({}, pandoc.Attr("", { "pagebreak" }, { ["aria-hidden"] = "true" }))
+  end
+  return {}
+end
+
 function Div(div)
   local shown = conditional(div)
   if shown ~= nil then return shown end
+  local page = pagebreak(div)
+  if page ~= nil then return page end
   local kind = callout_kind(div)
   if not kind then return nil end
   local title, body = title_and_body(div, kind)
@@ -99,8 +113,20 @@ function Image(img)
   return img
 end
 
+-- Typst's PDF/UA-1 export refuses an equation without alt text: the TeX source is its alt text
+-- (what a screen reader reads in place of the typeset formula).
+function Math(math)
+  if FORMAT ~= "typst" then return nil end
+  local out = typst_inlines({ math })
+  local body = out:match("^%$(.*)%$$")
+  if body == nil then return nil end
+  local block = math.mathtype == "DisplayMath" and "true" or "false"
+  return pandoc.RawInline("typst", "#math.equation(block: " .. block .. ", alt: " .. typst_string(math.text)
+    .. ", $" .. body .. "$)")
+end
+
 -- Filters run Div before Image is reached inside it only if traversal is typewise; make it explicit:
 return {
-  { Image = Image },
+  { Image = Image, Math = Math },
   { Div = Div },
 }
