@@ -79,8 +79,7 @@ function Header(el)
     local out = {}
     if not appendix_started then
       appendix_started = true
-      table.insert(out, pandoc.RawBlock("typst",
-        "#counter(heading).update(0)\n#set heading(numbering: dhr-appendix-numbering, supplement: [Appendix])"))
+      table.insert(out, pandoc.RawBlock("typst", "#dhr-in-appendix.update(true)\n#counter(heading).update(0)"))
       if el.classes:includes("unnumbered") then
         table.insert(out, pandoc.RawBlock("typst", "#dhr-part(newpage: true)[" .. pandoc.utils.stringify(el.content) .. "]"))
         return out
