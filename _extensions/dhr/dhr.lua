@@ -47,8 +47,13 @@ function Meta(meta)
     end
     local victim = review.victim and str(review.victim.pseudonym) or ""
     meta["dhr-csp"] = pandoc.MetaString(str(review.csp))
-    meta["dhr-victim"] = pandoc.MetaString(victim)
-    meta["dhr-died"] = pandoc.MetaString("who died in " .. month_label(review.death))
+    local died = "who died in " .. month_label(review.death)
+    local heading = str(meta.title) .. " " .. str(meta.subtitle)
+    -- the title page names the victim on a line of its own unless the title already says it all
+    if not (victim ~= "" and heading:find(victim, 1, true) and heading:find(died, 1, true)) then
+      meta["dhr-victim"] = pandoc.MetaString(victim)
+      meta["dhr-died"] = pandoc.MetaString(died)
+    end
     meta["dhr-people"] = people
     meta["dhr-date"] = pandoc.MetaString(month_label(review.dates and review.dates.completed))
     meta["dhr-marking"] = pandoc.MetaString(str(review.protective_marking))
