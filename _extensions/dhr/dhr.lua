@@ -1,6 +1,6 @@
 -- dhr-kit's Quarto filter: the title page's fields from data/review.yml (the one source of truth), the
--- draft marking unless this is a publication build (DHR_PUBLISH=1 or `dhr-publish: true`), and the
--- book's parts and appendices in Typst.
+-- draft marking unless this is a publication build (DHR_PUBLISH=1 or `dhr-publish: true`), and alt
+-- text for equations in Typst (PDF/UA-1). Parts and appendices: dhr-book.lua.
 local MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December"}
 
@@ -69,31 +69,20 @@ function Meta(meta)
   return meta
 end
 
--- Typst: a part is a banner over its first chapter; the appendices are lettered.
-local appendix_started = false
-
-function Header(el)
-  if not quarto.doc.is_format("typst") or el.level ~= 1 then return nil end
-  local state = quarto.doc.file_metadata and quarto.doc.file_metadata()
-  local file = state and state.file
-  local kind = file and file.bookItemType
-  if kind == "part" then
-    return pandoc.RawBlock("typst", "#dhr-part[" .. pandoc.utils.stringify(el.content) .. "]")
-  end
-  if kind == "appendix" then
-    local out = {}
-    if not appendix_started then
-      appendix_started = true
-      table.insert(out, pandoc.RawBlock("typst", "#dhr-in-appendix.update(true)\n#counter(heading).update(0)"))
-      if el.classes:includes("unnumbered") then
-        table.insert(out, pandoc.RawBlock("typst", "#dhr-part(newpage: true)[" .. pandoc.utils.stringify(el.content) .. "]"))
-        return out
-      end
-    end
-    table.insert(out, el)
-    return out
-  end
-  return nil
+-- Typst's PDF/UA-1 export refuses an equation without alt text: the TeX source is its alt text.
+local function typst_string(text)
+  text = text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("[\r\n]+", " ")
+  return '"' .. text .. '"'
 end
 
-return {{Meta = Meta}, {Header = Header}}
+function Math(math)
+  if not quarto.doc.is_format("typst") then return nil end
+  local out = pandoc.write(pandoc.Pandoc({pandoc.Plain({math})}), "typst"):gsub("%s+$", "")
+  local body = out:match("^%$(.*)%$$")
+  if body == nil then return nil end
+  local block = math.mathtype == "DisplayMath" and "true" or "false"
+  return pandoc.RawInline("typst", "#math.equation(block: " .. block .. ", alt: " .. typst_string(math.text)
+    .. ", $" .. body .. "$)")
+end
+
+return {{Meta = Meta, Math = Math}}
