@@ -60,3 +60,50 @@ def test_quarto_matches_the_golden_structure(tmp_path):
     if os.environ.get("DHR_UPDATE_GOLDEN") == "1":
         pytest.skip("the golden summary is written from the embedded engine")
     compare(summary(tmp_path, "quarto"))
+
+
+DAY, MONTH = "14 March 2024", "The first contact: March 2024"
+
+
+def page_text(root: Path) -> str:
+    """The HTML site's text (one page a chapter under Quarto, one page under the embedded engine)."""
+    return "\n".join(page.read_text(encoding="utf-8") for page in sorted((root / "_book").rglob("*.html")))
+
+
+def test_embedded_publish_after_a_draft_shows_no_exact_dates(tmp_path):
+    root = parity_book(tmp_path)
+    render(root, to="html", engine="embedded", gates=(), quiet=True)
+    assert DAY in page_text(root)
+    names = tmp_path / "names.txt"
+    names.write_text("Zelda Quorrington\n", encoding="utf-8")
+    render(root, to="html", engine="embedded", gates=(), quiet=True, publish=True, names_file=names)
+    assert DAY not in page_text(root) and MONTH in page_text(root)
+
+
+@pytest.mark.quarto
+def test_quarto_publish_after_a_draft_shows_no_exact_dates(tmp_path):
+    """Through `dhr render --engine quarto`, and through a bare `quarto render --profile publish` (the
+    shipped profile, less its pre-render check: the parity book is not a review)."""
+    import subprocess
+
+    import yaml
+
+    root = parity_book(tmp_path)
+    names = tmp_path / "names.txt"
+    names.write_text("Zelda Quorrington\n", encoding="utf-8")
+    render(root, to="html", engine="quarto", gates=(), quiet=True)
+    assert DAY in page_text(root)
+    render(root, to="html", engine="quarto", gates=(), quiet=True, publish=True, names_file=names)
+    assert DAY not in page_text(root) and MONTH in page_text(root)
+
+    profile = yaml.safe_load((REPO / "templates" / "new" / "_quarto-publish.yml").read_text(encoding="utf-8"))
+    del profile["project"]
+    (root / "_quarto-publish.yml").write_text(yaml.safe_dump(profile), encoding="utf-8")
+    shutil.copy2(REPO / "templates" / "new" / "_environment-publish", root / "_environment-publish")
+    env = {**os.environ, "DHR_PROJECT": str(root)}
+    env.pop("DHR_PUBLISH", None)
+    subprocess.run(["quarto", "render", "--to", "dhr-html"], cwd=root, env=env, check=True, capture_output=True)
+    assert DAY in page_text(root)  # a draft, frozen
+    subprocess.run(["quarto", "render", "--profile", "publish", "--to", "dhr-html"], cwd=root, env=env,
+                   check=True, capture_output=True)
+    assert DAY not in page_text(root) and MONTH in page_text(root)
