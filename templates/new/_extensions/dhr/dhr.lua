@@ -85,4 +85,26 @@ function Math(math)
     .. ", $" .. body .. "$)")
 end
 
-return {{Meta = Meta, Math = Math}}
+-- HTML with `theme: none` gets no callout styles from Quarto (it writes a bare blockquote): the callout
+-- becomes dhr-kit's own note box (the embedded engine's markup, styled by dhr.css), with its title.
+local CALLOUTS = {note = "Note", tip = "Tip", warning = "Warning", caution = "Caution", important = "Important"}
+
+-- Quarto has already made the `.callout-*` divs Callout nodes when a filter sees them.
+function Callout(callout)
+  if not quarto.doc.is_format("html") then return nil end
+  local kind = callout.type
+  if kind == nil or CALLOUTS[kind] == nil then return nil end
+  -- the title may be a Block, Blocks or Inlines: its inlines, else the kind's name
+  local title = callout.title and pandoc.utils.stringify(callout.title) ~= "" and callout.title or nil
+  local ttype = title and pandoc.utils.type(title)
+  if ttype == "Block" then title = pandoc.Blocks({title}) ; ttype = "Blocks" end
+  if ttype == "Blocks" then title = pandoc.utils.blocks_to_inlines(title) end
+  if title == nil then title = pandoc.Inlines(CALLOUTS[kind]) end
+  local content = pandoc.Blocks({pandoc.Div(pandoc.Plain(title), pandoc.Attr("", {"callout-title"}))})
+  local body = callout.content
+  if pandoc.utils.type(body) == "Block" then body = pandoc.Blocks({body}) end
+  content:extend(body or {})
+  return pandoc.Div(content, pandoc.Attr(callout.id or "", {"dhr-callout", "dhr-callout-" .. kind}, {role = "note"}))
+end
+
+return {{Meta = Meta, Math = Math, Callout = Callout}}
