@@ -39,3 +39,10 @@ def test_dhr_formats_are_read_by_both_engines():
     project = load_project(REPO)
     assert project.format_options("typst")["papersize"] == "a4"
     assert project.quarto_format("typst") == "dhr-typst" and project.quarto_format("html") == "dhr-html"
+
+
+def test_the_extension_styles_html_as_the_embedded_engine_does():
+    """One stylesheet: the extension's dhr.css is templates/html/dhr.css plus the rules for Quarto's markup."""
+    shipped = (SHIPPED / "_extensions" / "dhr" / "dhr.css").read_text(encoding="utf-8")
+    assert shipped.startswith((REPO / "templates" / "html" / "dhr.css").read_text(encoding="utf-8").rstrip("\n"))
+    assert ".dhr-callout" in shipped
