@@ -31,7 +31,7 @@ if args == ["--version"]:
     print("{version}")
     sys.exit(0)
 with open({log!r}, "a") as log:
-    log.write(json.dumps({{"args": args, "publish": os.environ.get("DHR_PUBLISH")}}) + "\\n")
+    log.write(json.dumps({{"args": args, "publish": os.environ.get("DHR_PUBLISH"), "path": os.environ["PATH"]}}) + "\\n")
 out = Path(args[args.index("--output-dir") + 1])
 shutil.rmtree(out, ignore_errors=True)  # as Quarto does: every render empties its output folder
 out.mkdir(parents=True)
@@ -74,6 +74,8 @@ def test_auto_uses_quarto_when_on_path(tmp_path, monkeypatch):
     assert [c["args"][c["args"].index("--to") + 1] for c in made] == ["html", "typst", "docx"]
     first = made[0]
     assert first["args"][:2] == ["render", str(root)] and first["publish"] == "1"
+    # the pre-render hook finds this dhr-kit's `dhr`, activated or not
+    assert first["path"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
     assert first["args"][first["args"].index("-M") + 1] == "dhr-publish:true"
     assert (root / "_book" / "index.html").read_text() == "made by fake quarto"
     # each format rendered into a folder of its own, all gathered into _book/

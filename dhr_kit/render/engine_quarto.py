@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -64,6 +66,13 @@ def _record_data(ctx: BuildContext) -> None:
     stamp.write_text(json.dumps({"data": data_digest(ctx)}), encoding="utf-8")
 
 
+def _path_with_dhr() -> str:
+    """PATH with this dhr-kit's scripts first: `_quarto.yml`'s pre-render runs `dhr check` (the same
+    dhr-kit, also when its virtual environment is not activated)."""
+    scripts = str(Path(sys.executable).parent)
+    return os.pathsep.join([scripts, *[p for p in os.environ.get("PATH", "").split(os.pathsep) if p != scripts]])
+
+
 def gather(part: Path, staging: Path) -> None:
     """Move one format's output folder into the staging folder (later formats win on shared files)."""
     for item in sorted(part.rglob("*")):
@@ -100,7 +109,7 @@ class QuartoEngine:
 
     def write(self, ctx: BuildContext, execution: Execution, staging: Path, options: RenderOptions,
               progress: Progress) -> list[Path]:
-        env = ctx.kernel_environment()
+        env = {**ctx.kernel_environment(), "PATH": _path_with_dhr()}
         fresh = options.no_cache or _data_changed(ctx)
         for fmt in ctx.formats:
             progress.step(f"quarto render --to {QUARTO_FORMATS[fmt]}")
