@@ -87,8 +87,8 @@ _book/
 _upload/
 _export/
 .dhr-cache/
-.quarto/
-# Quarto's own: its notebook copies of executing chapters (it adds this line itself when missing)
+# Quarto's own, written as Quarto writes them (it adds them to a .gitignore that lacks them)
+/.quarto/
 **/*.quarto_ipynb
 _freeze/
 .venv/

@@ -46,3 +46,10 @@ def test_the_extension_styles_html_as_the_embedded_engine_does():
     shipped = (SHIPPED / "_extensions" / "dhr" / "dhr.css").read_text(encoding="utf-8")
     assert shipped.startswith((REPO / "templates" / "html" / "dhr.css").read_text(encoding="utf-8").rstrip("\n"))
     assert ".dhr-callout" in shipped
+
+
+def test_quarto_finds_its_gitignore_entries_in_a_new_review(tmp_path):
+    """Quarto appends `/.quarto/` and `**/*.quarto_ipynb` to a .gitignore that lacks them (exact lines)."""
+    root = new_review(tmp_path / "review")
+    lines = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/.quarto/" in lines and "**/*.quarto_ipynb" in lines
