@@ -88,7 +88,10 @@ _book/
 _upload/
 _export/
 .dhr-cache/
-.quarto/
+# Quarto's own, written as Quarto writes them (it adds them to a .gitignore that lacks them)
+/.quarto/
+**/*.quarto_ipynb
+_freeze/
 .venv/
 __pycache__/
 # Never commit the private names list (real names): keep it outside the project.

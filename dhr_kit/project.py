@@ -68,9 +68,18 @@ class Project:
         return next((c for c in self.chapters if c.rel == rel), None) if rel else None
 
     def format_options(self, fmt: str) -> dict[str, Any]:
-        """Options of one output format (`format: html: …`), {} when absent."""
-        value = (self.config.get("format") or {}).get(fmt)
+        """Options of one output format (`format: html: …`, or the dhr extension's `dhr-html: …`), {} when absent."""
+        formats = self.config.get("format") or {}
+        value = formats.get(fmt) if fmt in formats else formats.get(f"{EXTENSION}-{fmt}")
         return value if isinstance(value, dict) else {}
+
+    def quarto_format(self, base: str) -> str:
+        """The format name to pass to `quarto render --to`: the dhr extension's when `_quarto.yml` uses it."""
+        formats = self.config.get("format") or {}
+        return f"{EXTENSION}-{base}" if f"{EXTENSION}-{base}" in formats else base
+
+
+EXTENSION = "dhr"  # the Quarto format extension dhr-kit ships (templates/new/_extensions/dhr/)
 
 
 def _chapter_entries(items: Any, file: str, key: str, problems: list[Problem]):

@@ -24,17 +24,19 @@ def render(root, **options):
     return render_review(root, gates=(), **options)
 
 FAKE_QUARTO = """#!{python}
-import json, os, sys
+import json, os, shutil, sys
 from pathlib import Path
 args = sys.argv[1:]
 if args == ["--version"]:
     print("{version}")
     sys.exit(0)
 with open({log!r}, "a") as log:
-    log.write(json.dumps({{"args": args, "publish": os.environ.get("DHR_PUBLISH")}}) + "\\n")
+    log.write(json.dumps({{"args": args, "publish": os.environ.get("DHR_PUBLISH"), "path": os.environ["PATH"]}}) + "\\n")
 out = Path(args[args.index("--output-dir") + 1])
-out.mkdir(parents=True, exist_ok=True)
-(out / ("index.html" if "html" in args else "report.pdf")).write_text("made by fake quarto")
+shutil.rmtree(out, ignore_errors=True)  # as Quarto does: every render empties its output folder
+out.mkdir(parents=True)
+to = args[args.index("--to") + 1]
+(out / {{"html": "index.html", "typst": "report.pdf", "docx": "report.docx"}}[to]).write_text("made by fake quarto")
 if "html" in args:  # a chapter page, as Quarto's book writes one per chapter
     (out / "chapters").mkdir(exist_ok=True)
     main = os.environ.get("FAKE_QUARTO_PAGE", "<p>The second chapter.</p>")
@@ -43,7 +45,7 @@ sys.exit({exit_code})
 """
 
 
-def fake_quarto(tmp_path: Path, monkeypatch, *, version: str = "1.6.40", exit_code: int = 0) -> Path:
+def fake_quarto(tmp_path: Path, monkeypatch, *, version: str = "1.11.0", exit_code: int = 0) -> Path:
     folder = tmp_path / "bin"
     folder.mkdir()
     log = tmp_path / "quarto-calls.jsonl"
@@ -72,8 +74,44 @@ def test_auto_uses_quarto_when_on_path(tmp_path, monkeypatch):
     assert [c["args"][c["args"].index("--to") + 1] for c in made] == ["html", "typst", "docx"]
     first = made[0]
     assert first["args"][:2] == ["render", str(root)] and first["publish"] == "1"
+    # the pre-render hook finds this dhr-kit's `dhr`, activated or not
+    assert first["path"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
     assert first["args"][first["args"].index("-M") + 1] == "dhr-publish:true"
     assert (root / "_book" / "index.html").read_text() == "made by fake quarto"
+    # each format rendered into a folder of its own, all gathered into _book/
+    assert {p.name for p in (root / "_book").iterdir()} >= {"index.html", "report.pdf", "report.docx", "chapters"}
+    assert len({c["args"][c["args"].index("--output-dir") + 1] for c in made}) == 3
+    assert all(c["args"][c["args"].index("-M", c["args"].index("-M") + 1) + 1] == "freeze:false" for c in made)
+    assert not [p for p in root.iterdir() if ".tmp-" in p.name]
+
+
+def flag(call: dict, value: str) -> bool:
+    return value in call["args"]
+
+
+def test_draft_reuses_frozen_chapters_until_data_changes(tmp_path, monkeypatch):
+    log = fake_quarto(tmp_path, monkeypatch)
+    root = project(tmp_path)
+    (root / "data").mkdir()
+    (root / "data" / "facts.csv").write_text("a,b\n1,2\n")
+    render(root, to="html", quiet=True, engine="quarto")  # first build: nothing known about the data
+    render(root, to="html", quiet=True, engine="quarto")
+    (root / "data" / "facts.csv").write_text("a,b\n1,3\n")
+    render(root, to="html", quiet=True, engine="quarto")
+    render(root, to="html", quiet=True, engine="quarto", no_cache=True)
+    assert [flag(c, "freeze:false") for c in calls(log)] == [True, False, True, True]
+    assert not any(flag(c, "--cache-refresh") for c in calls(log))  # jupyter-cache's flag, not the freezer's
+
+
+def test_publish_selects_the_publish_profile(tmp_path, monkeypatch):
+    log = fake_quarto(tmp_path, monkeypatch)
+    root = project(tmp_path)
+    render(root, to="html", quiet=True, engine="quarto", publish=True)
+    (root / "_quarto-publish.yml").write_text("execute:\n  freeze: false\n")
+    render(root, to="html", quiet=True, engine="quarto", publish=True)
+    first, second = calls(log)
+    assert not flag(first, "--profile")
+    assert second["args"][second["args"].index("--profile") + 1] == "publish" and flag(second, "freeze:false")
 
 
 def test_embedded_engine_ignores_quarto(tmp_path, monkeypatch):
@@ -98,9 +136,10 @@ def test_quarto_failure_keeps_old_outputs(tmp_path, monkeypatch):
     assert not [p for p in root.iterdir() if p.name.startswith("._book")]
 
 
-def test_old_quarto_is_refused(tmp_path, monkeypatch):
-    log = fake_quarto(tmp_path, monkeypatch, version="1.2.475")
-    with pytest.raises(ToolError, match="too old"):
+@pytest.mark.parametrize("version", ["1.2.475", "1.9.17"])
+def test_old_quarto_is_refused(tmp_path, monkeypatch, version):
+    log = fake_quarto(tmp_path, monkeypatch, version=version)
+    with pytest.raises(ToolError, match=r"too old \(need 1\.9\.18\)"):
         render(project(tmp_path), to="html", quiet=True, engine="quarto")
     assert calls(log) == []
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..errors import ToolError
 
-MINIMUM_VERSION = (1, 4)  # Typst output
-FIX = "install Quarto >= 1.4 from https://quarto.org, or use `--engine embedded`"
+MINIMUM_VERSION = (1, 9, 18)  # the first Quarto that renders a book to Typst (tried: 1.11.0)
+FIX = "install Quarto >= 1.9.18 from https://quarto.org (Typst books need it), or use `--engine embedded`"
 
 
 def find_quarto() -> Path | None:
@@ -36,7 +36,7 @@ def require_quarto() -> Path:
     if executable is None:
         raise ToolError("quarto", "the `quarto` command is not on PATH", FIX)
     version = quarto_version(executable)
-    if version[:2] < MINIMUM_VERSION:
+    if version < MINIMUM_VERSION:
         shown = ".".join(map(str, version))
         raise ToolError("quarto", f"version {shown} is too old (need {'.'.join(map(str, MINIMUM_VERSION))})", FIX)
     return executable
