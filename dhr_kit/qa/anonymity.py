@@ -65,15 +65,17 @@ _LETTER_FOR_NAME = re.compile(
     r"(?![\w’'-]|\.\s?[A-Z]\.)")
 # A bare letter or initials standing for a person ("X told her GP", "RB's mother"): candidates, judged
 # by their context against rules/initials.yml.
-_BARE_INITIALS = re.compile(r"(?<![\w&/.’'@#*-])[A-Z]{1,3}(?![\w&/-]|\.[A-Z]|['’](?!s\b))(?P<s>['’]s\b)?")
+_BARE_INITIALS = re.compile(r"[A-Z]{1,3}(?![\w&/-]|\.[A-Z]|['’](?!s\b))(?P<s>['’]s\b)?")
+_NOT_BEFORE_INITIALS = set("&/.’'@#*-")
 _WORD_BEFORE = re.compile(r"([\w’'-]+)\W*$")
 _WORD_AFTER = re.compile(r"^\s+([\w-]+)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\W*$")
 # A named village or hamlet ("the village of X", "a hamlet called X", "in X, a small village"); a named
 # court (which locates the case).
-_VILLAGE = re.compile(r"(?<![\w-])(?:hamlet|village)\s+(?:of|called|named|known\s+as)\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*"
-                      r"|(?<![\w-])(?:in|at|near|from|to)\s+(?P<place>(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*),\s+"
-                      r"(?:a|the)\s+(?:small\s+|tiny\s+|little\s+|rural\s+|remote\s+|quiet\s+|close-knit\s+)*(?:village|hamlet)\b")
+_VILLAGE = re.compile(r"(?<![\w-])(?:hamlet|village)\s+(?:of|called|named|known\s+as)\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*")
+# "in Little Stanwold, a small village": the appositive is found first, then the place before it.
+_VILLAGE_APPOSITIVE = re.compile(r",\s+(?:a|the)\s+(?:(?:small|tiny|little|rural|remote|quiet|close-knit)\s+)*(?:village|hamlet)\b")
+_PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|at|near|from|to)\s+((?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)$")
 _COURT = re.compile(r"(?<![\w-])(?:[A-Z][\w'’-]*\s+){0,2}(?:Crown\s+Court|Magistrates[’']?\s+Court)"
                     r"(?P<at>\s+(?:sitting\s+)?at\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)?|"
                     r"Old\s+Bailey|Central\s+Criminal\s+Court")
@@ -144,8 +146,11 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
     yield from _bare_initials(text)
     if "village" in lowered or "hamlet" in lowered:
         for match in _VILLAGE.finditer(text):
-            span = match.span("place") if match["place"] else match.span()
-            yield Hit("DHR-A011", *span, fields=(("match", " ".join(text[span[0]:span[1]].split())),))
+            yield Hit("DHR-A011", match.start(), match.end(), fields=(("match", " ".join(match.group(0).split())),))
+        for match in _VILLAGE_APPOSITIVE.finditer(text):
+            place = _PLACE_BEFORE.search(text, max(0, match.start() - 60), match.start())
+            if place:
+                yield Hit("DHR-A011", place.start(1), place.end(1), fields=(("match", " ".join(place.group(1).split())),))
     if "court" in lowered or "bailey" in lowered:
         for match in _COURT.finditer(text):
             if match["at"]:  # "the Crown Court at Leeds", the courts' own style
@@ -219,6 +224,9 @@ def _bare_initials(text: str) -> Iterator[Hit]:
     """DHR-A013 for bare letters and initials in a person's context (see rules/initials.yml)."""
     acronyms, not_after, verbs, person, after_death = _initials_data()
     for match in _BARE_INITIALS.finditer(text):
+        if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] in _NOT_BEFORE_INITIALS
+                              or text[match.start() - 1] == "_"):
+            continue
         token = match.group(0)[:len(match.group(0)) - len(match["s"] or "")]
         if token in acronyms:
             continue
