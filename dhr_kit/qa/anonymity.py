@@ -54,7 +54,8 @@ _TIME = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![\d:.]\d)(?:\s?(
 # "remove the dates of birth", "no date of birth is given": the phrase is about leaving one out.
 _BIRTH_LEFT_OUT = re.compile(
     r"(?:remov\w*|redact\w*|delet\w*|omit\w*|take\s+out|leave\s+out|without|\bno|not\s+(?:give|include|"
-    r"publish|record|state)\w*)\s+(?:(?:the|any|their|her|his|all)\s+)*$", re.IGNORECASE)
+    r"publish|record|state)\w*)\s+(?:(?:[\w’']+,?\s+){1,4}?(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+)?"
+    r"(?:(?:the|any|their|her|his|all)\s+)*$", re.IGNORECASE)
 _BIRTH_LEFT_OUT_AFTER = re.compile(
     r"^\s+(?:(?:should|must|would|will|have|has|had|were|was|are|is|be|been|not)\s+){1,3}"
     r"(?:remov|redact|delet|omitt|left\s+out|taken\s+out|withheld|given|included|published)", re.IGNORECASE)
@@ -62,8 +63,19 @@ _BIRTH_LEFT_OUT_AFTER = re.compile(
 _LETTER_FOR_NAME = re.compile(
     r"(?<![\w-])(?:(?:Subject|Adult|Victim|Perpetrator|Person|Child|Partner)\s+[A-Z]|(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+[A-Z])"
     r"(?![\w’'-]|\.\s?[A-Z]\.)")
-# A named village or hamlet; a named court (which locates the case).
-_VILLAGE = re.compile(r"(?<![\w-])(?:hamlet|village)\s+of\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*")
+# A bare letter or initials standing for a person ("X told her GP", "RB's mother"): candidates, judged
+# by their context against rules/initials.yml.
+_BARE_INITIALS = re.compile(r"[A-Z]{1,3}(?![\w&/-]|\.[A-Z]|['’](?!s\b))(?P<s>['’]s\b)?")
+_NOT_BEFORE_INITIALS = set("&/.’'@#*-")
+_WORD_BEFORE = re.compile(r"([\w’'-]+)\W*$")
+_WORD_AFTER = re.compile(r"^\s+([\w-]+)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\W*$")
+# A named village or hamlet ("the village of X", "a hamlet called X", "in X, a small village"); a named
+# court (which locates the case).
+_VILLAGE = re.compile(r"(?<![\w-])(?:hamlet|village)\s+(?:of|called|named|known\s+as)\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*")
+# "in Little Stanwold, a small village": the appositive is found first, then the place before it.
+_VILLAGE_APPOSITIVE = re.compile(r",\s+(?:a|the)\s+(?:(?:small|tiny|little|rural|remote|quiet|close-knit)\s+)*(?:village|hamlet)\b")
+_PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|at|near|from|to)\s+((?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)$")
 _COURT = re.compile(r"(?<![\w-])(?:[A-Z][\w'’-]*\s+){0,2}(?:Crown\s+Court|Magistrates[’']?\s+Court)"
                     r"(?P<at>\s+(?:sitting\s+)?at\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)?|"
                     r"Old\s+Bailey|Central\s+Criminal\s+Court")
@@ -126,14 +138,19 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
     if "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
         for match in _BIRTH.finditer(" " + text):
             start, end = match.start("birth") - 1, match.end("birth") - 1
-            if _BIRTH_LEFT_OUT.search(text, max(0, start - 40), start) or _BIRTH_LEFT_OUT_AFTER.match(text[end:end + 60]):
+            if _BIRTH_LEFT_OUT.search(text, max(0, start - 60), start) or _BIRTH_LEFT_OUT_AFTER.match(text[end:end + 60]):
                 continue
             yield Hit("DHR-A004", start, end)
     for match in _LETTER_FOR_NAME.finditer(text):
         yield Hit("DHR-A013", match.start(), match.end(), fields=(("match", " ".join(match.group(0).split())),))
+    yield from _bare_initials(text)
     if "village" in lowered or "hamlet" in lowered:
         for match in _VILLAGE.finditer(text):
             yield Hit("DHR-A011", match.start(), match.end(), fields=(("match", " ".join(match.group(0).split())),))
+        for match in _VILLAGE_APPOSITIVE.finditer(text):
+            place = _PLACE_BEFORE.search(text, max(0, match.start() - 60), match.start())
+            if place:
+                yield Hit("DHR-A011", place.start(1), place.end(1), fields=(("match", " ".join(place.group(1).split())),))
     if "court" in lowered or "bailey" in lowered:
         for match in _COURT.finditer(text):
             if match["at"]:  # "the Crown Court at Leeds", the courts' own style
@@ -191,6 +208,50 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
     for match in _POSTCODE.finditer(text):
         if at_word_start(match.start()) and not _is_public(match.group(0), "postcodes"):
             yield Hit("DHR-A006", match.start(), match.end())
+
+
+@functools.cache
+def _initials_data() -> tuple[frozenset[str], frozenset[str], frozenset[str], re.Pattern, frozenset[str]]:
+    from .catalogue import load_rule_data
+
+    data = load_rule_data("initials.yml")
+    person = re.compile(r"\b(?:" + "|".join(map(re.escape, data["person_words"])) + r")\b", re.IGNORECASE)
+    return (frozenset(data["acronyms"]), frozenset(w.lower() for w in data["not_after"]),
+            frozenset(w.lower() for w in data["verbs"]), person, frozenset(w.lower() for w in data["after_death"]))
+
+
+def _bare_initials(text: str) -> Iterator[Hit]:
+    """DHR-A013 for bare letters and initials in a person's context (see rules/initials.yml)."""
+    acronyms, not_after, verbs, person, after_death = _initials_data()
+    for match in _BARE_INITIALS.finditer(text):
+        if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] in _NOT_BEFORE_INITIALS
+                              or text[match.start() - 1] == "_"):
+            continue
+        token = match.group(0)[:len(match.group(0)) - len(match["s"] or "")]
+        if token in acronyms:
+            continue
+        before = text[max(0, match.start() - 40):match.start()]
+        word_before = _WORD_BEFORE.search(before)
+        previous = word_before.group(1).lower() if word_before else ""
+        if previous in not_after:
+            continue
+        after = text[match.end():match.end() + 40]
+        lo, hi = _sentence_bounds(text, match.start(), match.end())
+        fires = bool(match["s"])
+        if not fires and previous == "of":
+            noun = _WORD_BEFORE.search(before[:word_before.start()]) if word_before else None
+            fires = bool(noun and noun.group(1).lower() in after_death)
+        if not fires and after.startswith(" guilty") or not fires and previous == "found" and " guilty" in after[:20]:
+            fires = True
+        if not fires:
+            word_after = _WORD_AFTER.match(after)
+            has_person = person.search(text, lo, hi) is not None
+            if word_after and word_after.group(1).lower() in verbs:
+                fires = has_person
+            elif len(token) == 1 and after.startswith(",") and _SENTENCE_START.search(before):
+                fires = has_person
+        if fires:
+            yield Hit("DHR-A013", match.start(), match.start() + len(token), fields=(("match", token),))
 
 
 def _normalised(value: str, kind: str) -> str:

@@ -25,6 +25,17 @@ def claims_scanner() -> DispatchScanner:
     return DispatchScanner([("claim", [_flexible_spaces(c) for c in claims])])
 
 
+@cache
+def population_claims() -> tuple[re.Pattern, tuple[str, ...]] | None:
+    """Claims about populations ("one in four women", "a strong link between"), as one expression tried
+    only on paragraphs that contain one of its gate strings (rules/evidence.yml)."""
+    data = load_rule_data("evidence.yml").get("population_claims") or {}
+    if not data.get("patterns"):
+        return None
+    expression = r"(?<![\w.-])(?:" + "|".join(_flexible_spaces(p) for p in data["patterns"]) + r")(?!\w)"
+    return re.compile(expression, re.IGNORECASE), tuple(data.get("gates") or ())
+
+
 def citations(text: str) -> list[tuple[int, str]]:
     """(offset, key) of each citation in text, cross-references excluded."""
     if "@" not in text:
@@ -51,7 +62,13 @@ def claim_findings(file: str, segments: Iterable[Segment]) -> list[Finding]:
     for segment in segments:
         if citations(segment.text):
             continue
-        for _, start, end in scanner.finditer(segment.text):
+        spans = [(start, end) for _, start, end in scanner.finditer(segment.text)]
+        population = population_claims()
+        if population is not None:
+            lowered = segment.text.lower()
+            if any(gate in lowered for gate in population[1]):
+                spans += [m.span() for m in population[0].finditer(segment.text)]
+        for start, end in sorted(spans):
             line, column = segment.locate(start)
             found.append(finding("DHR-E001", file, line, column, claim=" ".join(segment.text[start:end].split())))
     return found
