@@ -1,15 +1,30 @@
 """Render benchmark: cold and warm builds against the floor measured in the same run.
 
-    /work/venv/bin/python bench/render.py [PROJECT] [--scale 4] [--to all] [--skip-qa] [--isolate]
+    .venv/bin/python bench/render.py [PROJECT] [--scale 4] [--to all] [--skip-qa] [--isolate] [--stages]
 
 For the project (default: this checkout's example) and a synthetic review ``--scale`` times its size
-(chapters duplicated with relabelled cross-references, chronology rows repeated), prints:
-cold render, warm no-change render, and the floor = the writers (pandoc + typst) on the same
-assembled Book + one bare kernel start per executed chapter (same parallelism), with the ratios
-warm/cold (goal <= 0.1) and cold/floor (goal <= 1.3). Everything runs in temporary copies.
+(chapters duplicated with relabelled cross-references, chronology rows repeated), prints: cold render,
+warm no-change render, and the floor, with the ratios warm/cold (goal <= 0.1) and cold/floor (goal <= 1.3).
+Everything runs in temporary copies.
+
+The floor is the work no renderer of this book can avoid, done plainly, one stage after the other:
+
+1. the chapters' own code, run once: every chapter the cold build executed, its evaluated cells in
+   plain Jupyter kernels (PARALLEL_KERNELS of them, each reused from chapter to chapter, as the
+   renderer does) with the same figure formats and matplotlib settings, but none of dhr-kit's kernel
+   set-up: no read recorder, no per-chapter reset, no cache; drawn figures removed first, so the
+   charts are drawn again;
+2. one pandoc read per chapter of the executed Markdown the cold build made (PANDOC_WORKERS side by
+   side, past the in-process memo);
+3. the writers (pandoc, Typst) on the cold build's Book, as the pipeline runs them.
+
+Everything else the cold build does — parsing sources, QA gates, the kernels' set-up and resets,
+assembling and numbering the book, caches, stamps, the staging folder — is overhead on the floor.
+
 ``--scale 0`` measures the project only. ``--isolate`` renders with one kernel per chapter
 (DHR_ISOLATE_CHAPTERS=1) instead of one reused kernel per worker, for comparison. ``--stages`` also
-prints where the cold and warm builds spend their time (seconds per pipeline stage).
+prints where the cold and warm builds spend their time (seconds per pipeline stage) and the floor's
+three parts.
 """
 from __future__ import annotations
 
@@ -20,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -76,28 +92,102 @@ def _default_gates() -> list:
 GATES = _default_gates()  # --skip-qa empties it
 
 
-def start_bare_kernels(count: int, workers: int) -> None:
+def run_chapter_code(root: Path, rels: list[str], workers: int) -> None:
+    """Floor part 1: the evaluated cells of the chapters ``rels``, run once in ``workers`` plain kernels."""
     import nbformat
     from nbclient import NotebookClient
 
+    from dhr_kit.kernel_setup import FIGURE_FORMATS, PRINT_FIGURE_KWARGS
+    from dhr_kit.paths import templates_dir
+    from dhr_kit.render.execute import effective_options
+    from dhr_kit.source import read_chapter
+    from dhr_kit.project import load_project
+
+    project = load_project(root)
+    shutil.rmtree(root / ".dhr-cache" / "figures", ignore_errors=True)  # the charts are drawn again
+    setup = ("from IPython import get_ipython\n"
+             "_b = get_ipython().config.InlineBackend\n"
+             f"_b.figure_formats = {set(FIGURE_FORMATS)!r}\n_b.print_figure_kwargs = {PRINT_FIGURE_KWARGS!r}\n"
+             f"import os\nos.chdir({str(root)!r})\n")
+    notebooks = []
+    for rel in rels:
+        chapter = read_chapter(root / rel, rel)
+        nb = nbformat.v4.new_notebook()
+        env = {"DHR_PROJECT": str(root), "DHR_PUBLISH": "0", "DHR_CHAPTER_DIR": str((root / rel).parent)}
+        nb.cells.append(nbformat.v4.new_code_cell(f"os.environ.update({env!r})"))
+        for cell in chapter.code_cells:
+            options = effective_options(cell, chapter, project.execute)
+            if options.get("eval", True):
+                nb_cell = nbformat.v4.new_code_cell(cell.source)
+                if options.get("error"):
+                    nb_cell.metadata["tags"] = ["raises-exception"]
+                nb.cells.append(nb_cell)
+        notebooks.append(nb)
+    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
+               MATPLOTLIBRC=str(templates_dir() / "matplotlibrc"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+    pending = list(reversed(notebooks))  # each kernel takes the next chapter, in book order (as the renderer)
+    lock = threading.Lock()
+
     def one(_: int) -> None:
         nb = nbformat.v4.new_notebook()
-        nb.cells.append(nbformat.v4.new_code_cell("pass"))
-        NotebookClient(nb, kernel_name="python3").execute(stderr=subprocess.DEVNULL)
+        client = NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(root)}})
+        with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):
+            cells = [nbformat.v4.new_code_cell(setup)]
+            while True:
+                for cell in cells:
+                    nb.cells.append(cell)
+                    client.execute_cell(cell, len(nb.cells) - 1)
+                with lock:
+                    if not pending:
+                        return
+                    cells = pending.pop().cells
 
-    if count:
-        with ThreadPoolExecutor(max_workers=min(workers, count)) as pool:
-            list(pool.map(one, range(count)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, range(min(workers, len(notebooks)))))
 
 
-def floor_seconds(book, formats: list[str], kernels: int, workers: int) -> float:
+def read_chapters_once(markdowns: list[str]) -> None:
+    """Floor part 2: one pandoc read per chapter (not the in-process memo of dhr_kit.render.pandoc_ast)."""
+    from dhr_kit.render.pandoc_ast import PANDOC_WORKERS, READ_FORMAT
+    from dhr_kit.tools.pandoc import run_pandoc
+
+    with ThreadPoolExecutor(max_workers=PANDOC_WORKERS) as pool:
+        list(pool.map(lambda md: run_pandoc(md, ["--from", READ_FORMAT, "--to", "json"]), markdowns))
+
+
+def floor_seconds(root: Path, book, formats: list[str], executed: list[str], markdowns: list[str],
+                  workers: int) -> dict[str, float]:
+    """The floor's three parts, in seconds (see the module's docstring)."""
     from dhr_kit.render.writers import write_outputs
 
+    parts = {}
+    started = time.perf_counter()
+    run_chapter_code(root, executed, workers)
+    parts["chapter code"] = time.perf_counter() - started
+    started = time.perf_counter()
+    read_chapters_once(markdowns)
+    parts["pandoc reads"] = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         write_outputs(book, tuple(formats), Path(out), single_file=False)
-        start_bare_kernels(kernels, workers)
-        return time.perf_counter() - started
+        parts["writers"] = time.perf_counter() - started
+    return parts
+
+
+class MarkdownRecorder:
+    """Keeps the executed Markdown of each chapter the book pass reads (the floor's pandoc reads)."""
+
+    def __init__(self) -> None:
+        from dhr_kit.render import bookbuild
+
+        self.markdowns: list[str] = []
+        original = bookbuild.number_book
+
+        def recording(chapters, *args, **kwargs):
+            self.markdowns = [c.markdown for c in chapters]
+            return original(chapters, *args, **kwargs)
+
+        bookbuild.number_book = recording
 
 
 STAGES = (  # (module, function): looked up in that module when the pipeline calls it
@@ -149,6 +239,7 @@ def measure(name: str, root: Path, to: str, stages: StageTimer | None = None) ->
 
     if stages:
         stages.seconds.clear()
+    recorder = MarkdownRecorder()
     started = time.perf_counter()
     cold = render(root, to=to, engine="embedded", quiet=True, no_cache=True, gates=tuple(GATES))
     cold_s = time.perf_counter() - started
@@ -159,7 +250,11 @@ def measure(name: str, root: Path, to: str, stages: StageTimer | None = None) ->
     warm_s = time.perf_counter() - started
     if stages:
         stages.report("warm")
-    floor_s = floor_seconds(cold.book, selected_formats(to), cold.kernels_started, PARALLEL_KERNELS)
+    parts = floor_seconds(root, cold.book, selected_formats(to), cold.executed, recorder.markdowns,
+                          PARALLEL_KERNELS)
+    floor_s = sum(parts.values())
+    if stages:
+        print("  floor (s): " + "  ".join(f"{name} {sec:.2f}" for name, sec in parts.items()))
     row = {"cold": cold_s, "warm": warm_s, "floor": floor_s, "chapters": len(cold.book.chapters),
            "kernels": cold.kernels_started, "warm_kernels": warm.kernels_started}
     print(f"{name:<10} chapters {row['chapters']:>3}  kernels {row['kernels']:>3}  cold {cold_s:6.1f} s  "
