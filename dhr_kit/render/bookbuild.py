@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import BuildContext
 from ..errors import Problem
-from .assemble import chapter_markdown
+from .assemble import ChapterMarkdown, chapter_markdown
 from .book import Book, BookChapter
 from .cache import BookCache
 from .crossref import NumberedChapter, SourceChapter, number_book
@@ -43,9 +43,17 @@ def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[
     return numbered, problems
 
 
-def build_book(ctx: BuildContext, executed: list[Executed]) -> tuple[Book, dict[str, str], list[Problem], list[str]]:
+def executed_markdown(ctx: BuildContext, item: Executed) -> ChapterMarkdown:
+    """One chapter's executed Markdown (its code cells as their outputs)."""
+    chapter = item.chapter
+    return chapter_markdown(chapter, item.outputs, root=ctx.project.root, slug=Path(chapter.rel).stem,
+                            publish=ctx.publish, project_execute=ctx.project.execute)
+
+
+def build_book(ctx: BuildContext, executed: list[Executed], ready: dict[str, ChapterMarkdown] | None = None,
+               ) -> tuple[Book, dict[str, str], list[Problem], list[str]]:
     """Assemble the Book; also returns each chapter's executed Markdown (for QA), problems found and the
-    project-relative images the book shows."""
+    project-relative images the book shows. ``ready``: executed Markdown already made, by chapter."""
     project, publish = ctx.project, ctx.publish
     sources: list[SourceChapter] = []
     problems: list[Problem] = []
@@ -53,9 +61,7 @@ def build_book(ctx: BuildContext, executed: list[Executed]) -> tuple[Book, dict[
     refs = {ref.rel: ref for ref in project.chapters}
     for item in executed:
         chapter = item.chapter
-        slug = Path(chapter.rel).stem
-        md = chapter_markdown(chapter, item.outputs, root=project.root, slug=slug, publish=publish,
-                              project_execute=project.execute)
+        md = (ready or {}).get(chapter.rel) or executed_markdown(ctx, item)
         problems.extend(md.problems)
         executed_md[chapter.rel] = md.markdown
         sources.append(SourceChapter(chapter.rel, md.markdown, refs[chapter.rel].appendix,
