@@ -10,6 +10,7 @@ from ..denylist import read_deny_list
 from ..errors import BuildError, InputError
 from ..project import load_project
 from ..settings import DhrSettings
+from .aside import Aside
 from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
 from .catalogue import catalogue, finding, resolve_severity, where
 from .config import severity_overrides
@@ -29,6 +30,7 @@ FAMILIES: list[Callable[[Workspace], list[Finding]]] = [
     check_structure, check_language, check_anonymity, check_coverage, check_evidence, check_publication,
     check_tracker, check_length,
 ]
+ASIDE = check_language  # run in a child process while the others run (qa.aside), on a long review
 
 
 def finalize(findings: list[Finding], *, documents: list[Document], overrides: dict[str, str],
@@ -58,8 +60,10 @@ def check(target: Path | str | BuildContext, *, publish: bool = False, strict: b
     ctx = as_context(target, publish=publish, strict=strict, names_file=names_file)
     ws = build_workspace(ctx)
     findings: list[Finding] = []
+    size = sum(len(line) for doc in ws.documents for line in doc.lines)
+    aside = {ASIDE: Aside(ASIDE, ws, work=size)} if ASIDE in FAMILIES else {}  # the longest, on the other core
     for family in FAMILIES:
-        findings += family(ws)
+        findings += aside[family].result() if family in aside else family(ws)
     findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=ctx.strict,
                         publish=ctx.publish)
     return CheckResult(findings, files=ws.files, rules=len(catalogue()))
