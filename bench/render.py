@@ -225,6 +225,7 @@ class StageTimer:
         import importlib
 
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         for module_name, name in STAGES:
             module = importlib.import_module(module_name)
             original = getattr(module, name, None)
@@ -234,19 +235,22 @@ class StageTimer:
             @functools.wraps(original)
             def timed(*args, _original=original, _name=name, **kwargs):
                 label = f"{_name}:{args[1]}" if _name == "run_gates" and len(args) > 1 else _name
-                started = time.perf_counter()
+                clock = Clock()
                 try:
                     return _original(*args, **kwargs)
                 finally:
-                    self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+                    wall, cpu = clock.read()
+                    self.seconds[label] = self.seconds.get(label, 0.0) + wall
+                    self.cpu[label] = self.cpu.get(label, 0.0) + cpu
 
             setattr(module, name, timed)
 
     def report(self, label: str) -> None:
-        parts = "  ".join(f"{name} {sec:.2f}" for name, sec in
+        parts = "  ".join(f"{name} {sec:.2f}/{self.cpu[name]:.2f}" for name, sec in
                           sorted(self.seconds.items(), key=lambda item: -item[1]))
-        print(f"  {label} stages (s): {parts}")
+        print(f"  {label} stages (s, wall/cpu): {parts}")
         self.seconds.clear()
+        self.cpu.clear()
 
 
 def measure(name: str, root: Path, to: str, stages: StageTimer | None = None) -> dict[str, float]:
@@ -256,6 +260,7 @@ def measure(name: str, root: Path, to: str, stages: StageTimer | None = None) ->
 
     if stages:
         stages.seconds.clear()
+        stages.cpu.clear()
     recorder = MarkdownRecorder()
     clock = Clock()
     cold = render(root, to=to, engine="embedded", quiet=True, no_cache=True, gates=tuple(GATES))
