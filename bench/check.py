@@ -7,6 +7,7 @@ Prints the time of each, and the 50x/1x ratio (goal <= 60, i.e. linear; the 50x 
 """
 from __future__ import annotations
 
+import resource
 import shutil
 import sys
 import tempfile
@@ -44,15 +45,22 @@ def replicate(source: Path, target: Path, factor: int) -> Path:
     return target
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the child processes it waited for (qa.aside forks one)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def timed(project: Path, repeat: int = 3) -> tuple[float, float, int]:
-    """Best wall-clock and CPU seconds over ``repeat`` runs (CPU time is steadier on a shared machine)."""
+    """Best wall-clock and CPU seconds over ``repeat`` runs (CPU time is steadier on a shared machine;
+    it counts both processes when the language checks run aside, so it can exceed the wall-clock time)."""
     best_wall = best_cpu = float("inf")
     findings = 0
     for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), _cpu()
         result = check(project)
         best_wall = min(best_wall, time.perf_counter() - wall)
-        best_cpu = min(best_cpu, time.process_time() - cpu)
+        best_cpu = min(best_cpu, _cpu() - cpu)
         findings = len(result.findings)
     return best_wall, best_cpu, findings
 
