@@ -8,11 +8,11 @@ Three times per size: best wall-clock seconds; best CPU seconds of this process 
 language checks in a forked child (dhr_kit.qa.aside) this is the longer of the two paths on an idle
 2-core machine) and with the child ("all": the whole work).
 
-Figures (one run, shared 2-core machine, `uptime` load 10-13 — wall-clock there is about 3x CPU and
-swings by +-30 %; on an idle machine before this change the 50x case took 5.4 s wall):
+Figures (one run, shared 2-core machine, `uptime` load 10.2 -> 6.5 — wall-clock there is 3-5x CPU and
+swings widely; on an idle machine before the language checks ran aside the 50x case took 5.4 s wall):
 
-     1x  wall  0.49 s  cpu main 0.19 s
-    50x  wall 15.7 s   cpu main 3.6 s  all 5.9 s   50x/1x 31.7 (linear)
+     1x  wall  0.32 s  cpu main 0.14 s  all 0.14 s
+    50x  wall 18.6 s   cpu main 3.42 s  all 5.30 s   50x/1x: cpu main 24.8, all 38.4 (linear)
 """
 from __future__ import annotations
 
