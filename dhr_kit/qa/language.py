@@ -15,6 +15,7 @@ from .catalogue import Where, finding, load_rule_data, where
 from .document import Document, Segment, joined
 from .fastscan import DispatchScanner
 from .findings import Finding
+from .quotes import mask_others_words
 from .workspace import DataText, Workspace
 
 
@@ -109,10 +110,17 @@ def _finding(rule: LanguageRule, file: str, line: int, column: int, matched: str
     return finding(rule.id, file, line, column, at=at, match=" ".join(matched.split()))
 
 
+def lint_text(text: str) -> Iterator[tuple[LanguageRule, int, int]]:
+    """The language rules' matches in the author's own words: names of organisations and statutes and
+    quotations (:mod:`.quotes`) are skipped."""
+    masked = mask_others_words(text)
+    return linter().scan(masked)
+
+
 def lint_segments(file: str, segments: Iterable[Segment], at: Where | None = None) -> list[Finding]:
     found = []
     text, locate = joined(list(segments))
-    for rule, start, end in linter().scan(text):
+    for rule, start, end in lint_text(text):
         place = locate(start, end)
         if place is not None:
             segment, offset = place
@@ -123,11 +131,10 @@ def lint_segments(file: str, segments: Iterable[Segment], at: Where | None = Non
 
 def lint_data(texts: Iterable[DataText]) -> list[Finding]:
     found = []
-    lint = linter()
     for item in texts:
         if item.quote:
             continue
-        for rule, start, end in lint.scan(item.text):
+        for rule, start, end in lint_text(item.text):
             found.append(_finding(rule, item.file, item.line, 1, item.text[start:end], where("data", label=item.label)))
     return found
 

@@ -11,12 +11,13 @@ from ..errors import BuildError, InputError
 from ..project import load_project
 from ..settings import DhrSettings
 from .aside import Aside
-from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
+from .anonymity import check_anonymity, load_names, name_findings, segment_identifier_findings
 from .catalogue import catalogue, finding, resolve_severity, where
 from .config import severity_overrides
 from .coverage import check_coverage
 from .document import Document, parse_document
 from .evidence import check_evidence
+from .executed import ExecutedMap, cell_output_suppressions, executed_map
 from .figures import figure_findings
 from .findings import SEVERITY_ORDER, CheckResult, Finding
 from .language import check_language, lint_segments
@@ -66,7 +67,8 @@ def check(target: Path | str | BuildContext, *, publish: bool = False, strict: b
         findings += aside[family].result() if family in aside else family(ws)
     findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=ctx.strict,
                         publish=ctx.publish)
-    return CheckResult(findings, files=ws.files, rules=len(catalogue()))
+    suppressions = [s.to_dict(doc.file) for doc in ws.documents for s in doc.suppressions if s.reason]
+    return CheckResult(findings, files=ws.files, rules=len(catalogue()), suppressions=suppressions)
 
 
 def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, publish: bool = False,
@@ -80,12 +82,18 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
     overrides = severity_overrides(ctx.project.dhr)
     findings: list[Finding] = []
     documents = []
+    maps: dict[str, ExecutedMap] = {}
     for rel, markdown in chapters.items():
         source_path = root / rel
         source_lines = set()
         if source_path.is_file() and source_path.suffix == ".qmd":
             source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
         doc = parse_document(markdown, rel)
+        emap = executed_map(source_path, rel, markdown) if source_path.is_file() and source_path.suffix == ".qmd" \
+            else None
+        doc.suppressions = cell_output_suppressions(source_path, rel, emap) if emap is not None else []
+        if emap is not None:
+            maps[rel] = emap
         documents.append(doc)
         generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
                                                     for line in doc.lines[s.line - 1:s.end_line])]
@@ -93,24 +101,29 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
         findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], generated_at)
         generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
         findings += [f for f in iso_date_findings(doc, " (in generated output)") if f.line in generated_lines]
-        for segment in generated:
-            findings += identifier_findings(rel, segment.text, segment.locate, generated_at)
+        findings += segment_identifier_findings(rel, generated, generated_at)
         findings += [f for f in placeholder_findings(doc) if f.line in
                      {n for s in generated for n in range(s.line, s.end_line + 1)}]
         text = "\n".join(doc.lines)
-        findings += name_findings(names, rel, text)
+        findings += [f for f in name_findings(names, rel, text)  # a source line's names: check() reports them
+                     if doc.lines[f.line - 1].strip() not in source_lines]
         findings += figure_findings(root, rel, markdown, names)
         for match in TRACEBACK.finditer(text):
             if match.group(0).startswith("Traceback"):
                 findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
                                         variant="executed-chapter"))
-    findings = finalize(findings, documents=[], overrides=overrides, strict=ctx.strict, publish=publish)
+    findings = finalize(findings, documents=documents, overrides=overrides, strict=ctx.strict, publish=publish)
+    for item in findings:  # reported at the source: the cell that generated the text, or the copied line
+        emap = maps.get(item.file)
+        line = emap.source_line(item.line) if emap is not None else None
+        if line is not None:
+            item.line, item.column = line, (item.column if emap.copied(item.line) else 1)
     return CheckResult(findings, files=len(chapters), rules=len(catalogue()))
 
 
 def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, publish: bool = False,
                   strict: bool = False, names_file: Path | str | None = None,
-                  shown_as: str | None = None) -> CheckResult:
+                  shown_as: str | None = None, executed: dict[str, str] | None = None) -> CheckResult:
     """Check rendered outputs: PDF size and tagging, image alt text, leaks in text and metadata.
 
     ``target`` is a resolved BuildContext, or a folder (a project root, or a copied output folder without a
@@ -130,7 +143,7 @@ def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, 
         except InputError:  # outputs can be checked without a valid project (e.g. a copied _book folder)
             overrides = {}
     findings = check_output_files(root, Path(output_dir), names_file=deny, shown_as=shown_as,
-                                  max_output_mb=limit)
+                                  max_output_mb=limit, executed=executed)
     for pdf in sorted(Path(output_dir).glob("*.pdf")):
         if pdf.name != "executive-summary.pdf":
             findings += pdf_length_findings(pdf, f"{shown_as or Path(output_dir).name}/{pdf.name}")

@@ -175,6 +175,7 @@ def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, stag
     """The engine writes into ``staging``; the executed (when only the outputs show them) and output gates.
     A draft whose outputs hold new errors is written again with them on its findings page."""
     written = engine.write(ctx, execution, staging, options, progress)
+    executed = execution.executed_markdown or {}
     if execution.executed_markdown is None:
         executed = engine.executed_from_outputs(ctx, staging)
         if executed:
@@ -182,7 +183,7 @@ def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, stag
                       open_errors, result.qa_findings)
     late: list | None = [] if open_errors is not None else None
     drop = frozenset() if {"html", "pdf"} & set(ctx.formats) else frozenset({"DHR-P008"})  # no PDF/HTML to find
-    run_gates(gates, OUTPUTS, ctx, GateInput(output_dir=staging), progress, result.qa_results, late,
+    run_gates(gates, OUTPUTS, ctx, GateInput(executed=executed, output_dir=staging), progress, result.qa_results, late,
               result.qa_findings, drop_rules=drop)
     if late and execution.book is not None:
         assert open_errors is not None
