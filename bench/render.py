@@ -25,9 +25,10 @@ code — about half of all the work, mostly drawing the charts — then counted 
 renderer could bring under 1.3x.) Wall-clock and CPU seconds (this process and the processes it waited
 for) are printed; on a shared machine the CPU ratio is the steadier one.
 
-Figures (one run, `uptime` load average 10.9-11.8 on the shared 2-core machine; docs/architecture.md):
-cold 57.0 s, warm 0.70 s, floor 54.8 s (chapter code 23.1, pandoc reads 5.7, writers 26.0);
-warm/cold 0.012, cold/floor 1.04; CPU cold 24.1 s, floor 19.6 s, cold/floor 1.23.
+Figures (shared 2-core machine; more runs in docs/architecture.md, "Where the time goes"):
+load 10.9-11.8: cold 57.0 s, warm 0.70 s, floor 54.8 s; warm/cold 0.012, cold/floor 1.04 (CPU 1.23).
+load 3.2-3.3:   cold 20.6 s, warm 0.60 s, floor 12.3 s; warm/cold 0.029, cold/floor 1.67 (CPU 1.36).
+The ratio swings with the machine's load; the cold/floor goal is met in some runs, not in others.
 
 ``--scale 0`` measures the project only. ``--isolate`` renders with one kernel per chapter
 (DHR_ISOLATE_CHAPTERS=1) instead of one reused kernel per worker, for comparison. ``--stages`` also
