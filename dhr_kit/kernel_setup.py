@@ -49,8 +49,10 @@ def install(figure_formats: tuple[str, ...] = FIGURE_FORMATS,
     state.environ, state.path = dict(os.environ), list(sys.path)
     state.filters = list(warnings.filters)
     state.formatwarning, state.showwarning = warnings.formatwarning, warnings.showwarning
+    state.memo = {}
     state.reset = functools.partial(reset, state)
     state.report = functools.partial(report, state)
+    state.remember = functools.partial(remember, state)
     sys.modules[STATE_MODULE] = state
     return state
 
@@ -143,6 +145,28 @@ def reset(state: types.ModuleType, project: str, environment: dict[str, str]) ->
     state.files.clear()
     state.dirs.clear()
     state.root = root
+
+
+def remember(state: types.ModuleType, key: Any, compute: Any) -> Any:
+    """``compute()`` once per kernel for ``key`` (e.g. loading the review's data); in a later chapter, a
+    copy of the same value, with the files and folders the computation read recorded again — so the
+    chapter's read-set, and so its cache entry, is what it would be had it computed the value itself."""
+    hit = state.memo.get(key)
+    if hit is None:
+        outer_files, outer_dirs = state.files, state.dirs
+        state.files, state.dirs = set(), set()
+        try:
+            value = compute()
+        finally:
+            files, dirs = state.files, state.dirs
+            state.files, state.dirs = outer_files | files, outer_dirs | dirs
+        hit = state.memo[key] = (value, frozenset(files), frozenset(dirs))
+    elif state.root:
+        state.files |= hit[1]
+        state.dirs |= hit[2]
+    import copy
+
+    return copy.deepcopy(hit[0])  # a chapter that changes it changes its own copy
 
 
 def read_set(state: types.ModuleType) -> dict[str, list[str]]:

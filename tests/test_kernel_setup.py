@@ -96,3 +96,21 @@ def test_read_set_records_reads_under_the_project_only(kernel, tmp_path):
 def test_project_modules(file, expected):
     module = type("M", (), {"__file__": file})()
     assert is_project_module(module, "/p/review/") is expected
+
+
+def test_a_remembered_value_is_computed_once_and_its_reads_recorded_in_every_chapter(kernel, tmp_path):
+    """remember(): the review is loaded once per kernel; a later chapter gets a copy (its changes stay its
+    own) and the same read-set as if it had loaded it itself."""
+    root = project(tmp_path)
+    load = ('import sys\nstate = sys.modules["_dhr_kernel"]\nloads = globals().setdefault("loads", [])\n'
+            'value = state.remember(("test", 1), lambda: (__builtins__.__dict__.setdefault("_dhr_test_loads", []).append(1), '
+            '{"rows": open("data/read.csv").read()})[1])\n')
+    run(kernel, setup_code())
+    run(kernel, reset_code(str(root), {}))
+    run(kernel, load + 'value["rows"] = "changed by chapter one"\n')
+    first = json.loads(run(kernel, REPORT_CODE).strip().splitlines()[-1])
+    run(kernel, reset_code(str(root), {}))
+    seen = run(kernel, load + 'print(value["rows"].strip(), len(__builtins__.__dict__["_dhr_test_loads"]))')
+    second = json.loads(run(kernel, REPORT_CODE).strip().splitlines()[-1])
+    assert seen.split() == ["a", "1"]  # computed once; chapter one's change is not seen
+    assert first == second == {"files": ["data/read.csv"], "dirs": []}

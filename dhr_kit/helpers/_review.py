@@ -1,6 +1,7 @@
 """The review a helper works on: the one passed in, or the current project's, loaded once per process."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..context import project_root
@@ -27,7 +28,10 @@ def get_review(review: Review | None = None) -> Review:
     signature = _data_signature(root)
     cached = _CACHE.get(root)
     if cached is None or cached[0] != signature:
-        cached = (signature, load_review(root))
+        kernel = sys.modules.get("_dhr_kernel")  # in a renderer's kernel: loaded once per kernel (kernel_setup)
+        remember = getattr(kernel, "remember", None)
+        review = remember((str(root), signature), lambda: load_review(root)) if remember else load_review(root)
+        cached = (signature, review)
         _CACHE[root] = cached
     return cached[1]
 

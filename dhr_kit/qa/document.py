@@ -209,8 +209,17 @@ _TABLE_RULE = re.compile(r"^[ \t]*[+|][-=:+| ]*[+|][ \t]*$", re.MULTILINE)  # +-
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*$", re.MULTILINE)
 
 
+def _blank(match: re.Match) -> str:
+    """The match as spaces, its line breaks kept (so offsets and lines stay where they were)."""
+    found = match.group(0)
+    return _NOT_NEWLINE.sub(" ", found) if "\n" in found else " " * len(found)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def _mask(text: str) -> str:
-    text = _MASKS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    text = _MASKS.sub(_blank, text)
     if "|" in text or "+" in text:
         # table borders become spaces, so a phrase wrapped inside a grid-table cell reads as one
         text = _TABLE_RULE.sub(lambda m: " " * len(m.group(0)), text)

@@ -11,6 +11,7 @@ from ..errors import BuildError, InputError
 from ..project import load_project
 from ..settings import DhrSettings
 from ..source import read_chapter
+from .aside import Aside
 from .anonymity import check_anonymity, load_names, name_findings, segment_identifier_findings
 from .catalogue import catalogue, finding, resolve_severity, where
 from .config import severity_overrides
@@ -31,6 +32,7 @@ FAMILIES: list[Callable[[Workspace], list[Finding]]] = [
     check_structure, check_language, check_anonymity, check_coverage, check_evidence, check_publication,
     check_tracker, check_length,
 ]
+ASIDE = check_language  # run in a child process while the others run (qa.aside), on a long review
 
 
 def finalize(findings: list[Finding], *, documents: list[Document], overrides: dict[str, str],
@@ -65,8 +67,10 @@ def check(target: Path | str | BuildContext, *, publish: bool = False, strict: b
     ctx = as_context(target, publish=publish, strict=strict, names_file=names_file)
     ws = build_workspace(ctx)
     findings: list[Finding] = []
+    size = sum(len(line) for doc in ws.documents for line in doc.lines)
+    aside = {ASIDE: Aside(ASIDE, ws, work=size)} if ASIDE in FAMILIES else {}  # the longest, on the other core
     for family in FAMILIES:
-        findings += family(ws)
+        findings += aside[family].result() if family in aside else family(ws)
     findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=ctx.strict,
                         publish=ctx.publish)
     suppressions = [s.to_dict(doc.file) for doc in ws.documents for s in doc.suppressions if s.reason]

@@ -10,7 +10,7 @@ from ..config import BuildContext
 from ..errors import InputError, Problem
 from ..source.shortcodes import ShortcodeValues
 from ..yamlio import load_yaml_file
-from .assemble import chapter_markdown
+from .assemble import ChapterMarkdown, chapter_markdown
 from .book import Book, BookChapter
 from .cache import BookCache
 from .crossref import NumberedChapter, SourceChapter, number_book
@@ -60,9 +60,25 @@ def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[
     return numbered, problems
 
 
-def build_book(ctx: BuildContext, executed: list[Executed]) -> tuple[Book, dict[str, str], list[Problem], list[str]]:
+_UNREAD = object()
+
+
+def executed_markdown(ctx: BuildContext, item: Executed, variables: dict | None | object = _UNREAD,
+                      ) -> ChapterMarkdown:
+    """One chapter's executed Markdown (its code cells as their outputs, its shortcodes resolved);
+    ``variables``: ``_variables.yml`` already read (read here when not given)."""
+    project, chapter = ctx.project, item.chapter
+    if variables is _UNREAD:
+        variables = read_variables(project.root)
+    values = ShortcodeValues(front_matter=chapter.front_matter, config=project.config, variables=variables)
+    return chapter_markdown(chapter, item.outputs, root=project.root, slug=Path(chapter.rel).stem,
+                            publish=ctx.publish, project_execute=project.execute, shortcodes=values)
+
+
+def build_book(ctx: BuildContext, executed: list[Executed], ready: dict[str, ChapterMarkdown] | None = None,
+               ) -> tuple[Book, dict[str, str], list[Problem], list[str]]:
     """Assemble the Book; also returns each chapter's executed Markdown (for QA), problems found and the
-    project-relative images the book shows."""
+    project-relative images the book shows. ``ready``: executed Markdown already made, by chapter."""
     project, publish = ctx.project, ctx.publish
     sources: list[SourceChapter] = []
     problems: list[Problem] = []
@@ -71,10 +87,7 @@ def build_book(ctx: BuildContext, executed: list[Executed]) -> tuple[Book, dict[
     variables = read_variables(project.root)
     for item in executed:
         chapter = item.chapter
-        slug = Path(chapter.rel).stem
-        values = ShortcodeValues(front_matter=chapter.front_matter, config=project.config, variables=variables)
-        md = chapter_markdown(chapter, item.outputs, root=project.root, slug=slug, publish=publish,
-                              project_execute=project.execute, shortcodes=values)
+        md = (ready or {}).get(chapter.rel) or executed_markdown(ctx, item, variables)
         problems.extend(md.problems)
         executed_md[chapter.rel] = md.markdown
         sources.append(SourceChapter(chapter.rel, md.markdown, refs[chapter.rel].appendix,

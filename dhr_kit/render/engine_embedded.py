@@ -2,18 +2,21 @@
 the Book, then pandoc/Typst writers. No Quarto needed."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ..config import BuildContext
 from ..errors import BuildError, InputError, Problem
 from ..source import Chapter
 from ..source import read_chapter as parse_chapter
-from .bookbuild import build_book
+from .assemble import ChapterMarkdown
+from .bookbuild import build_book, executed_markdown
 from .engine_base import Execution
 from .outputs import OutputStamp
 from .progress import Progress
 from .result import RenderOptions, RenderResult
-from .run_chapters import execute_chapters
+from .pandoc_ast import Prefetch
+from .run_chapters import Executed, execute_chapters
 from .writers import write_outputs, writers_stamp
 
 
@@ -46,9 +49,31 @@ class EmbeddedEngine:
 
     def execute(self, ctx: BuildContext, options: RenderOptions, progress: Progress,
                 result: RenderResult) -> Execution:
-        executed = execute_chapters(ctx, self.chapters, no_cache=options.no_cache, progress=progress, result=result,
-                                     warm=options.warm_kernels)
-        book, executed_md, problems, images = build_book(ctx, executed)
+        ready: dict[str, ChapterMarkdown] = {}
+        held: list[str] = []  # cached chapters' Markdown: read only once some chapter has run
+        lock = threading.Lock()
+
+        def assemble_early(item: Executed) -> None:
+            """A chapter's executed Markdown made, and its pandoc read started, while the kernels run the
+            others. Only once a chapter has run: when every chapter comes from the cache, the book pass is
+            usually cached too and reads nothing."""
+            try:
+                markdown = executed_markdown(ctx, item)
+            except Exception:  # noqa: BLE001 — made again (and reported) by build_book
+                return
+            with lock:
+                ready[item.chapter.rel] = markdown
+                held.append(markdown.markdown)
+                if item.seconds is None and len(held) == len(ready):
+                    return  # nothing has run yet
+                start, held[:] = list(held), []
+            for text in start:
+                reads.read(text)
+
+        with Prefetch() as reads:
+            executed = execute_chapters(ctx, self.chapters, no_cache=options.no_cache, progress=progress,
+                                         result=result, warm=options.warm_kernels, on_ready=assemble_early)
+            book, executed_md, problems, images = build_book(ctx, executed, ready)
         result.book = book
         if problems and (ctx.publish or ctx.strict):
             raise BuildError("the book cannot be published as it is:\n  " + "\n  ".join(map(str, problems)))

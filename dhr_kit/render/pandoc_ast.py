@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from string import ascii_uppercase
 from typing import Any
 
@@ -30,8 +31,42 @@ def _read(markdown: str) -> str:
     return run_pandoc(markdown, ["--from", READ_FORMAT, "--to", "json"])
 
 
+class Prefetch:
+    """Pandoc reads started early, side by side (e.g. each chapter's as soon as its code has run, while the
+    kernels go on with the others): :func:`read_markdown` of the same text waits for its read instead of
+    starting another. Close it (or use it as a context manager) to wait for the reads still running."""
+
+    def __init__(self, workers: int = PANDOC_WORKERS) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dhr-pandoc-read")
+
+    def read(self, markdown: str) -> None:
+        with _pending_lock:
+            if markdown not in _pending:
+                _pending[markdown] = self.pool.submit(_read, markdown)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        with _pending_lock:
+            for markdown in [m for m, f in _pending.items() if f.done()]:
+                del _pending[markdown]  # answered reads stay in _read's memo
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+_pending: dict[str, Future] = {}
+_pending_lock = threading.Lock()
+
+
 def read_markdown(markdown: str) -> list[Node]:
     """A chapter's Markdown as AST blocks (a fresh copy on every call)."""
+    with _pending_lock:
+        started = _pending.get(markdown)
+    if started is not None:
+        started.exception()  # waits; a failed read fails again below, with its message, in this thread
     document = json.loads(_read(markdown))
     if not _api_version:
         _api_version[:] = document["pandoc-api-version"]

@@ -104,8 +104,12 @@ def run_in_kernels(ctx: BuildContext, plan: list[tuple[Chapter, str]],
 
 
 def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bool, progress: Progress,
-                     result: RenderResult, warm: Any = None) -> list[Executed]:
-    """Every chapter's cell outputs, in book order: from the cache when fresh, else run in a kernel."""
+                     result: RenderResult, warm: Any = None,
+                     on_ready: Callable[[Executed], None] | None = None) -> list[Executed]:
+    """Every chapter's cell outputs, in book order: from the cache when fresh, else run in a kernel.
+
+    ``on_ready`` is called with each chapter as soon as its outputs are known (cached ones first, then
+    each as its kernel finishes it, from that worker's thread), so later stages can start on it."""
     project = ctx.project
     cache = ChapterCache(project.root)
     ignored = {CACHE_DIR, project.output_dir.name}
@@ -134,11 +138,16 @@ def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bo
         dirs = normalise_read_set(run_result.dirs or [], ignored)
         cache.store(chapter.rel, key, run_result.outputs, files, dirs, run_result.seconds)
         progress.chapter(chapter.rel, run_result.seconds)
-        return Executed(chapter, run_result.outputs, run_result.seconds)
+        item = Executed(chapter, run_result.outputs, run_result.seconds)
+        if on_ready is not None:
+            on_ready(item)
+        return item
 
     for chapter in chapters:
         if chapter.rel in done:
             progress.chapter(chapter.rel, None)
+            if on_ready is not None:
+                on_ready(done[chapter.rel])
     executed, result.kernels_started = run_in_kernels(ctx, plan, run, warm)
     done.update((item.chapter.rel, item) for item in executed)
     result.executed = [c.rel for c, _ in plan]
