@@ -39,7 +39,7 @@ def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[
         except TypeError:
             pass  # written by another version: numbered again
     numbered, problems = number_book(sources, project.root, number_sections=project.number_sections())
-    cache.store(digest, [asdict(c) for c in numbered], [asdict(p) for p in problems])
+    cache.store(digest, [dict(c.__dict__) for c in numbered], [asdict(p) for p in problems])  # (asdict would copy every AST node)
     return numbered, problems
 
 
