@@ -3,6 +3,7 @@ outputs: PDF size and tagging, image alt text, leaks (names, dates, local paths,
 in PDF text and metadata and in HTML text and meta tags."""
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from html.parser import HTMLParser
@@ -12,6 +13,7 @@ from .anonymity import NameList, identifier_findings, load_names, name_findings
 from .catalogue import Where, finding, where
 from .document import Document
 from .findings import Finding
+from .memo import FindingsMemo
 from .outputscan import MAX_OUTPUT_MB, docx_findings, html_attribute_findings, size_findings
 from .workspace import Workspace
 
@@ -169,6 +171,9 @@ def check_html(path: Path, file: str, names: NameList) -> list[Finding]:
     return found
 
 
+_PAGE_FINDINGS = FindingsMemo()  # a page unchanged since the last check (the preview)
+
+
 def check_output_files(root: Path, output_dir: Path, *, names_file, shown_as: str | None = None,
                        max_output_mb: float = MAX_OUTPUT_MB) -> list[Finding]:
     names, _ = load_names(names_file)
@@ -189,9 +194,10 @@ def check_output_files(root: Path, output_dir: Path, *, names_file, shown_as: st
     for path in pdfs:
         found += check_pdf(path, shown(path), names)
     for path in pages:
-        found += check_html(path, shown(path), names)
-        found += html_attribute_findings(path, shown(path), names)
-        found += size_findings(path, shown(path), max_output_mb)
+        file = shown(path)
+        found += _PAGE_FINDINGS.get((file, hashlib.sha256(path.read_bytes()).hexdigest(), names),
+                                    lambda: check_html(path, file, names) + html_attribute_findings(path, file, names))
+        found += size_findings(path, file, max_output_mb)
     for path in sorted(output_dir.rglob("*.docx")):
         found += docx_findings(path, shown(path), names)
         found += size_findings(path, shown(path), max_output_mb)

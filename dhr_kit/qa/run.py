@@ -2,8 +2,10 @@
 rendered outputs (``check_outputs``); and the readiness gate for a chapter cell (``assert_ready``)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..config import BuildContext, as_context
 from ..denylist import read_deny_list
@@ -18,6 +20,7 @@ from .document import Document, parse_document
 from .evidence import check_evidence
 from .figures import figure_findings
 from .findings import SEVERITY_ORDER, CheckResult, Finding
+from .memo import FindingsMemo
 from .language import check_language, lint_segments
 from .length import check_length, iso_date_findings, pdf_length_findings
 from .publication import TRACEBACK, check_output_files, check_publication, placeholder_findings
@@ -65,6 +68,51 @@ def check(target: Path | str | BuildContext, *, publish: bool = False, strict: b
     return CheckResult(findings, files=ws.files, rules=len(catalogue()))
 
 
+_EXECUTED_FINDINGS = FindingsMemo()  # a chapter unchanged since the last check (the preview)
+
+
+_LINK_TARGET = re.compile(r"\]\(<?([^)\s>]+)")
+
+
+def _linked_files(root: Path, rel: str, markdown: str) -> tuple:
+    """(path, size, mtime) of the files a chapter links to (its figures: their text is checked too)."""
+    folder = (root / rel).parent
+    stats = []
+    for target in dict.fromkeys(_LINK_TARGET.findall(markdown)):
+        if "://" in target:
+            continue
+        try:
+            info = (folder / unquote(target)).stat()
+        except (OSError, ValueError):
+            continue
+        stats.append((target, info.st_size, info.st_mtime_ns))
+    return tuple(stats)
+
+
+def _executed_chapter_findings(root: Path, rel: str, markdown: str, source: str, names) -> list[Finding]:
+    """One executed chapter's findings (``source``: the chapter's .qmd text, whose lines ``check`` covers)."""
+    findings: list[Finding] = []
+    source_lines = {line.strip() for line in source.splitlines()}
+    doc = parse_document(markdown, rel)
+    generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
+                                                for line in doc.lines[s.line - 1:s.end_line])]
+    generated_at = where("generated")
+    findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], generated_at)
+    generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
+    findings += [f for f in iso_date_findings(doc, " (in generated output)") if f.line in generated_lines]
+    for segment in generated:
+        findings += identifier_findings(rel, segment.text, segment.locate, generated_at)
+    findings += [f for f in placeholder_findings(doc) if f.line in generated_lines]
+    text = "\n".join(doc.lines)
+    findings += name_findings(names, rel, text)
+    findings += figure_findings(root, rel, markdown, names)
+    for match in TRACEBACK.finditer(text):
+        if match.group(0).startswith("Traceback"):
+            findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
+                                    variant="executed-chapter"))
+    return findings
+
+
 def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, publish: bool = False,
                strict: bool = False, names_file: Path | str | None = None) -> CheckResult:
     """Check executed chapters (rel path -> executed Markdown): language, anonymity, placeholders and
@@ -75,31 +123,13 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
     names, _ = load_names(ctx.deny_list)
     overrides = severity_overrides(ctx.project.dhr)
     findings: list[Finding] = []
-    documents = []
     for rel, markdown in chapters.items():
         source_path = root / rel
-        source_lines = set()
+        source = ""
         if source_path.is_file() and source_path.suffix == ".qmd":
-            source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
-        doc = parse_document(markdown, rel)
-        documents.append(doc)
-        generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
-                                                    for line in doc.lines[s.line - 1:s.end_line])]
-        generated_at = where("generated")
-        findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], generated_at)
-        generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
-        findings += [f for f in iso_date_findings(doc, " (in generated output)") if f.line in generated_lines]
-        for segment in generated:
-            findings += identifier_findings(rel, segment.text, segment.locate, generated_at)
-        findings += [f for f in placeholder_findings(doc) if f.line in
-                     {n for s in generated for n in range(s.line, s.end_line + 1)}]
-        text = "\n".join(doc.lines)
-        findings += name_findings(names, rel, text)
-        findings += figure_findings(root, rel, markdown, names)
-        for match in TRACEBACK.finditer(text):
-            if match.group(0).startswith("Traceback"):
-                findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
-                                        variant="executed-chapter"))
+            source = source_path.read_text(encoding="utf-8")
+        findings += _EXECUTED_FINDINGS.get((str(root), rel, markdown, source, names, _linked_files(root, rel, markdown)),
+                                           lambda: _executed_chapter_findings(root, rel, markdown, source, names))
     findings = finalize(findings, documents=[], overrides=overrides, strict=ctx.strict, publish=publish)
     return CheckResult(findings, files=len(chapters), rules=len(catalogue()))
 
