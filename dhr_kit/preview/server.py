@@ -32,6 +32,7 @@ class BuildState:
     built_once: bool = False
     findings_by_page: dict[str, list] = field(default_factory=dict)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # the render's seconds per step
 
 
 class PreviewServer:
@@ -81,7 +82,7 @@ class PreviewServer:
             with self._changed:
                 self.state.building = True
             started = time.perf_counter()
-            error, findings_by_page = None, self.state.findings_by_page
+            error, findings_by_page, timings = None, self.state.findings_by_page, {}
             try:
                 from ..render.progress import Progress
 
@@ -89,6 +90,7 @@ class PreviewServer:
                 result = render(self.root, to="html", engine="embedded", names_file=self.names_file, progress=progress,
                                 warm_kernels=self.kernels)
                 findings_by_page = _findings_by_page(result)
+                timings = result.timings
             except DhrError as exc:
                 error = str(exc)
             except Exception as exc:  # noqa: BLE001 — the preview stays up; the page says what happened
@@ -97,7 +99,7 @@ class PreviewServer:
             with self._changed:
                 self.state = BuildState(version=self.state.version + 1, building=False, error=error,
                                         built_once=self.state.built_once or error is None,
-                                        findings_by_page=findings_by_page, seconds=seconds)
+                                        findings_by_page=findings_by_page, seconds=seconds, timings=timings)
                 self._changed.notify_all()
             what = f" ({reason})" if reason else ""
             if error is None:

@@ -98,10 +98,13 @@ class ChapterCache:
         name = rel.replace("/", "__")
         return self.folder / f"{name}.json"
 
-    def key(self, chapter_path: Path, *, publish: bool, version: str, extra: str = "") -> str:
+    def key(self, chapter_path: Path, *, publish: bool, version: str, extra: str = "", code: str | None = None) -> str:
+        """``code``: what the chapter gives its kernel (its code cells and front matter, see
+        run_chapters.code_digest) — a change to its prose alone then needs no new run; else the file's bytes."""
         digest = hashlib.sha256()
+        source = sha256_file(chapter_path) if code is None else "code:" + code
         for part in (str(FORMAT_VERSION), version, "publish" if publish else "draft", extra,
-                     sha256_file(chapter_path), self.hasher.file("_quarto.yml")):
+                     source, self.hasher.file("_quarto.yml")):
             digest.update(part.encode() + b"\0")
         return digest.hexdigest()
 

@@ -62,16 +62,20 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
     result = RenderResult(engine=engine.name, output_dir=ctx.project.output_dir)
     draft = not (ctx.publish or ctx.strict) and _writes_book(engine)
     open_errors: list | None = [] if draft and gates else None  # a draft's QA errors, for its findings page
+    lap = result.lap("prepare (context, chapters parsed)", started)
     try:
         run_gates(gates, SOURCES, ctx, GateInput(), progress, result.qa_results, open_errors, result.qa_findings)
     except InputError:
         _report_findings_despite_input(ctx, progress)
         raise
+    lap = result.lap("QA: sources", lap)
     data_before = snapshot(ctx.root)
     execution = engine.execute(ctx, options, progress, result)
+    lap = time.perf_counter()
     if execution.executed_markdown is not None:
         run_gates(gates, EXECUTED, ctx, GateInput(executed=execution.executed_markdown), progress, result.qa_results,
                   open_errors, result.qa_findings)
+    lap = result.lap("QA: executed chapters", lap)
     _show_findings_page(execution, open_errors)
 
     store = OutputStamp(ctx.root)
@@ -91,12 +95,14 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
         previous_log = read_build_log(output_dir)
         with staging_dir(output_dir) as staging:
             written = _write_checked(engine, ctx, execution, staging, options, gates, progress, result, open_errors)
+            lap = time.perf_counter()
             refuse_changes(ctx.root, data_before)
             building = list(ctx.formats)
             kept = carry_over(output_dir, staging, building)
             stamps = {fmt: _format_stamp(execution, fmt, ctx, gates) for fmt in [*building, *kept]}
             statuses = write_build_log(staging, previous_log, building, kept, stamps, publish=ctx.publish)
             swap_in(staging, output_dir)
+        lap = result.lap("carry over, build log, swap in", lap)
         for status in statuses:
             if status.state == "stale":
                 progress.warning(describe(status))
@@ -174,7 +180,9 @@ def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, stag
                    result: RenderResult, open_errors: list | None = None) -> list[Path]:
     """The engine writes into ``staging``; the executed (when only the outputs show them) and output gates.
     A draft whose outputs hold new errors is written again with them on its findings page."""
+    lap = time.perf_counter()
     written = engine.write(ctx, execution, staging, options, progress)
+    lap = result.lap("write (pandoc, pages)", lap)
     if execution.executed_markdown is None:
         executed = engine.executed_from_outputs(ctx, staging)
         if executed:
@@ -184,6 +192,7 @@ def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, stag
     drop = frozenset() if {"html", "pdf"} & set(ctx.formats) else frozenset({"DHR-P008"})  # no PDF/HTML to find
     run_gates(gates, OUTPUTS, ctx, GateInput(output_dir=staging), progress, result.qa_results, late,
               result.qa_findings, drop_rules=drop)
+    result.lap("QA: outputs", lap)
     if late and execution.book is not None:
         assert open_errors is not None
         open_errors.extend(late)

@@ -35,3 +35,12 @@ class RenderResult:
     bundle: Path | None = None  # the upload bundle of a publication build
     book: Book | None = None
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, in order (bench/preview.py)
+
+    def lap(self, step: str, started: float) -> float:
+        """Add the time since ``started`` to ``step``; returns now (the next step's start)."""
+        import time
+
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - started
+        return now

@@ -2,6 +2,8 @@
 workers, each with one Jupyter kernel reused (and reset) from chapter to chapter."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import queue
 import threading
@@ -103,6 +105,14 @@ def run_in_kernels(ctx: BuildContext, plan: list[tuple[Chapter, str]],
     return [results[i] for i in sorted(results)], sum(started)
 
 
+def code_digest(chapter: Chapter) -> str:
+    """What a chapter's kernel run depends on in the chapter itself: its front matter and each code cell's
+    code and `#|` options (not its prose, nor where the cells sit: outputs never carry file lines). A chapter
+    whose kernel reads the chapter file records it in its read-set, so it still runs again on any edit."""
+    payload = [chapter.path.suffix, chapter.front_matter, [[c.source, c.options] for c in chapter.code_cells]]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bool, progress: Progress,
                      result: RenderResult, warm: Any = None) -> list[Executed]:
     """Every chapter's cell outputs, in book order: from the cache when fresh, else run in a kernel."""
@@ -118,7 +128,7 @@ def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bo
         if not chapter.code_cells:
             done[chapter.rel] = Executed(chapter, [], None)  # nothing to run: no kernel
             continue
-        key = cache.key(chapter.path, publish=ctx.publish, version=__version__)
+        key = cache.key(chapter.path, publish=ctx.publish, version=__version__, code=code_digest(chapter))
         entry = None if no_cache else cache.load(chapter.rel)
         frozen = project.freeze is True and entry is not None
         if entry is not None and (frozen or cache.is_fresh(entry, key)):
