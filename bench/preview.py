@@ -42,7 +42,7 @@ def main() -> int:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     with tempfile.TemporaryDirectory(prefix="dhr-bench-preview-") as tmp:
         root = copy_project(args.project, Path(tmp) / "review")
-        server = PreviewServer(root, port=0, log=open("/dev/null", "w"))
+        server = PreviewServer(root, port=0, log=sys.stderr if os.environ.get("BENCH_VERBOSE") else open(os.devnull, "w"))
         started = time.perf_counter()
         url = server.start()
         cold = time.perf_counter() - started
@@ -56,13 +56,15 @@ def main() -> int:
             page = browser.new_page()
             page.goto(url + page_name, wait_until="load")
             for n in range(args.edits):
+                time.sleep(0.5)  # the watcher has seen the previous save's build through
+                server.wait_idle(300)  # warm: the previous save's builds (its follow-up included) are done
                 marker = f"Preview benchmark sentence number {n} {time.time_ns()}."
                 version = server.state.version
                 saved = time.perf_counter()
                 with chapter.open("a", encoding="utf-8") as handle:
                     handle.write(f"\n\n{marker}\n")
                 page.wait_for_function("m => document.body && document.body.innerText.includes(m)", arg=marker,
-                                       timeout=120_000)
+                                       polling=50, timeout=120_000)
                 latencies.append(time.perf_counter() - saved)
                 state = server.wait_for_change(version, 5)
                 builds.append(state.seconds)

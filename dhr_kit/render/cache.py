@@ -19,11 +19,44 @@ FORMAT_VERSION = 2  # 2: cell figures as SVG + PNG (a cache of PNG-only outputs 
 
 
 def sha256_file(path: Path) -> str:
+    signature = _signature(path)
+    known = _FILE_DIGESTS.get(signature) if signature is not None else None
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return _remember(_FILE_DIGESTS, signature, digest.hexdigest())
+
+
+# Within a process (the preview) a file whose inode, size and modification time are unchanged is not read
+# again. Only files last modified more than SETTLED_SECONDS ago are remembered: a second write within the
+# file system's clock tick cannot go unnoticed (git's "racy" rule).
+SETTLED_SECONDS = 2.0
+_MEMO_SIZE = 4096
+_FILE_DIGESTS: dict[tuple, str] = {}
+
+
+def _signature(path: Path) -> tuple | None:
+    """(path, inode, size, mtime) of a settled file, else None (not to be remembered)."""
+    import time
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if time.time() - info.st_mtime < SETTLED_SECONDS:
+        return None
+    return (os.fspath(path), info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _remember(memo: dict, signature: tuple | None, value: Any) -> Any:
+    if signature is not None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+        memo[signature] = value
+    return value
 
 
 def _listing_hash(path: Path) -> str:
@@ -88,6 +121,9 @@ class CacheEntry:
     seconds: float = 0.0
 
 
+_ENTRIES: dict[tuple, "CacheEntry"] = {}  # entries read in this process, by file signature
+
+
 class ChapterCache:
     def __init__(self, root: Path):
         self.root = root
@@ -112,16 +148,21 @@ class ChapterCache:
         path = self._path(rel)
         if not path.is_file():
             return None
+        signature = _signature(path)
+        known = _ENTRIES.get(signature) if signature is not None else None
+        if known is not None:
+            return known  # (read-only for callers, as every entry)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return CacheEntry(**data)
+            return _remember(_ENTRIES, signature, CacheEntry(**data))
         except (ValueError, TypeError):
             return None  # a damaged entry is simply re-executed
 
-    def is_fresh(self, entry: CacheEntry, key: str) -> bool:
+    def is_fresh(self, entry: CacheEntry, key: str, *, except_files: frozenset[str] = frozenset()) -> bool:
+        """The entry is the chapter's current run (``except_files``: reads not compared)."""
         if entry.key != key:
             return False
-        return (all(self.hasher.file(rel) == h for rel, h in entry.files.items())
+        return (all(rel in except_files or self.hasher.file(rel) == h for rel, h in entry.files.items())
                 and all(self.hasher.folder(rel) == h for rel, h in entry.dirs.items()))
 
     def store(self, rel: str, key: str, outputs: list[list[dict[str, Any]]], files: list[str],

@@ -49,7 +49,7 @@ class EmbeddedEngine:
                 result: RenderResult) -> Execution:
         started = time.perf_counter()
         executed = execute_chapters(ctx, self.chapters, no_cache=options.no_cache, progress=progress, result=result,
-                                     warm=options.warm_kernels)
+                                     warm=options.warm_kernels, defer_readers_of=options.defer_readers_of)
         started = result.lap("execute cells (cache, kernels)", started)
         book, executed_md, problems, images = build_book(ctx, executed)
         started = result.lap("assemble + number the book", started)

@@ -31,14 +31,17 @@ __all__ = ["render", "build", "RenderResult", "RenderOptions"]
 def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, strict: bool = False,
            names_file: Path | str | None = None, engine: str = "auto", no_cache: bool = False,
            single_file: bool = False, quiet: bool = False, progress: Progress | None = None,
-           gates: Sequence[Gate] = DEFAULT_GATES, warm_kernels: Any = None) -> RenderResult:
+           gates: Sequence[Gate] = DEFAULT_GATES, warm_kernels: Any = None,
+           defer_readers_of: frozenset[str] = frozenset()) -> RenderResult:
     """Render the review at ``root``; raises InputError/BuildError/ToolError and keeps old outputs on failure.
 
     ``gates``: the QA gates to pass (default: the review checks; ``()`` for a plain Quarto book).
-    ``warm_kernels``: a render.warm.WarmKernels whose kernels are reused (the preview)."""
+    ``warm_kernels``: a render.warm.WarmKernels whose kernels are reused (the preview);
+    ``defer_readers_of``: see RenderOptions (the preview)."""
     ctx = resolve_context(root, publish=publish, strict=strict, names_file=names_file, formats=to, engine=engine)
     single_file = single_file or _bundled(ctx)  # the upload bundle holds the single-file HTML
-    return build(ctx, RenderOptions(no_cache=no_cache, single_file=single_file, warm_kernels=warm_kernels),
+    return build(ctx, RenderOptions(no_cache=no_cache, single_file=single_file, warm_kernels=warm_kernels,
+                                    defer_readers_of=defer_readers_of),
                  gates=gates, progress=progress or Progress(quiet=quiet))
 
 

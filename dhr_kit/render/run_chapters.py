@@ -114,8 +114,12 @@ def code_digest(chapter: Chapter) -> str:
 
 
 def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bool, progress: Progress,
-                     result: RenderResult, warm: Any = None) -> list[Executed]:
-    """Every chapter's cell outputs, in book order: from the cache when fresh, else run in a kernel."""
+                     result: RenderResult, warm: Any = None,
+                     defer_readers_of: frozenset[str] = frozenset()) -> list[Executed]:
+    """Every chapter's cell outputs, in book order: from the cache when fresh, else run in a kernel.
+
+    ``defer_readers_of``: files (other chapters' sources just saved, in the preview) whose change alone
+    does not make a chapter run now: its last outputs are used and it is listed in ``result.deferred``."""
     project = ctx.project
     cache = ChapterCache(project.root)
     ignored = {CACHE_DIR, project.output_dir.name}
@@ -133,6 +137,10 @@ def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bo
         frozen = project.freeze is True and entry is not None
         if entry is not None and (frozen or cache.is_fresh(entry, key)):
             done[chapter.rel] = Executed(chapter, entry.outputs, None)
+        elif entry is not None and defer_readers_of and \
+                cache.is_fresh(entry, key, except_files=defer_readers_of - {chapter.rel}):
+            done[chapter.rel] = Executed(chapter, entry.outputs, None)
+            result.deferred.append(chapter.rel)
         else:
             plan.append((chapter, key))
 
