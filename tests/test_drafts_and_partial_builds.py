@@ -67,6 +67,16 @@ def test_draft_with_a_language_error_renders_with_the_findings_page(draft: Path)
     assert document.index(FINDINGS_TITLE) < document.index("Preface")
 
 
+def test_the_draft_executive_summary_lists_the_open_findings_too(draft: Path) -> None:
+    """The summary is circulated on its own: its readers see the open findings before the summary."""
+    pages = _pdf_pages(draft / "_book" / "executive-summary.pdf")
+    findings_page = next(n for n, text in enumerate(pages) if FINDINGS_TITLE in text)
+    summary_page = next(n for n, text in enumerate(pages) if "Executive summary" in text and n > findings_page)
+    assert "DHR-L003" in pages[findings_page] and "chapters/09-overview.qmd" in pages[findings_page]
+    assert findings_page < summary_page
+    assert all("DRAFT" in text for text in pages)  # the draft marking on every page
+
+
 def test_publish_stays_strict_and_keeps_the_draft(draft: Path, capsys) -> None:
     before = _digests(draft / "_book", "**/*")
     assert main(["render", str(draft), "--engine", "embedded", "--quiet", "--publish", "--no-names"]) == 1
