@@ -129,6 +129,11 @@ def test_a_draft_lists_errors_found_only_in_its_outputs(tmp_path: Path) -> None:
     index = (root / "_book" / "index.html").read_text(encoding="utf-8")
     findings = index[index.index(FINDINGS_TITLE):index.index("</main>")]
     assert "DHR-P004" in findings and "_book/09-overview.html" in findings and ".tmp-" not in findings
+    # Nothing changed: a partial build of another format finds the HTML current (it was written again with
+    # its outputs' findings; that second writing is what its stamp must describe — no false "stale").
+    assert main(["render", str(root), "--engine", "embedded", "--quiet", "--to", "docx"]) == 0
+    log = json.loads((root / "_book" / "build-log.json").read_text(encoding="utf-8"))["formats"]
+    assert (log["docx"]["state"], log["html"]["state"]) == ("built", "current")
 
 
 def test_input_problems_and_qa_findings_in_one_run(tmp_path: Path, capsys) -> None:

@@ -81,6 +81,10 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
     lap = result.lap("QA: executed chapters", lap)
     _show_findings_page(execution, open_errors)
 
+    # What the writers were given, before the outputs' own findings (if any) have a draft written again:
+    # those follow from these inputs, and a partial build of another format does not find them (it checks
+    # only what it writes), so each format's build-log stamp is taken from here.
+    inputs_stamp = execution.inputs_stamp
     store = OutputStamp(ctx.root)
     stamp = None if execution.stamp is None else OutputStamp.digest(execution.stamp, _checks_stamp(ctx, gates))
     output_dir = ctx.project.output_dir
@@ -102,7 +106,7 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
             refuse_changes(ctx.root, data_before)
             building = list(ctx.formats)
             kept = carry_over(output_dir, staging, building)
-            stamps = {fmt: _format_stamp(execution, fmt, ctx, gates) for fmt in [*building, *kept]}
+            stamps = {fmt: _format_stamp(inputs_stamp, fmt, ctx, gates) for fmt in [*building, *kept]}
             statuses = write_build_log(staging, previous_log, building, kept, stamps, publish=ctx.publish)
             swap_in(staging, output_dir)
         lap = result.lap("carry over, build log, swap in", lap)
@@ -162,10 +166,10 @@ def _show_findings_page(execution: Execution, open_errors: list | None) -> None:
         execution.inputs_stamp = OutputStamp.digest(execution.inputs_stamp, *listed)
 
 
-def _format_stamp(execution: Execution, fmt: str, ctx: BuildContext, gates: Sequence[Gate]) -> str:
+def _format_stamp(inputs_stamp: str | None, fmt: str, ctx: BuildContext, gates: Sequence[Gate]) -> str:
     """One format's inputs for the build log (a carried-over format whose digest differs is stale). An
     engine that cannot say what its outputs were built from gets a digest of the time: always stale."""
-    inputs = execution.inputs_stamp if execution.inputs_stamp is not None else f"unknown:{time.time_ns()}"
+    inputs = inputs_stamp if inputs_stamp is not None else f"unknown:{time.time_ns()}"
     return OutputStamp.digest(inputs, fmt, _checks_stamp(ctx, gates))
 
 
