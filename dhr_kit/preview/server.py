@@ -40,7 +40,7 @@ class PreviewServer:
     """``start()`` builds once and serves; ``rebuild()`` is what a save triggers; ``stop()`` ends both."""
 
     def __init__(self, root: Path | str, *, port: int = 0, names_file: Path | str | None = None,
-                 poll_seconds: float = 0.2, log: TextIO | None = None):
+                 poll_seconds: float = 0.1, log: TextIO | None = None):
         self.project = load_project(root)
         self.root = self.project.root
         self.names_file = names_file

@@ -26,12 +26,19 @@ def title_page(ctx: BuildContext) -> dict[str, str]:
     return {**fallback, **title_page_data(ctx.review)}
 
 
+_NUMBERED: dict[tuple[str, str], tuple[list[NumberedChapter], list[Problem]]] = {}  # the last book numbered here
+
+
 def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[list[NumberedChapter], list[Problem]]:
     """The book pass (pandoc), cached by the digest of its input."""
     project = ctx.project
     cache = BookCache(project.root)
     digest = cache.digest([[s.rel, s.markdown, s.appendix, s.title] for s in sources]
                           + [project.number_sections(), __version__])
+    known = (str(project.root), digest)
+    if known in _NUMBERED:  # this process numbered it already: the same (shared) blocks, no reading
+        numbered, problems = _NUMBERED[known]
+        return list(numbered), list(problems)
     stored = cache.load(digest)
     if stored is not None:
         try:
@@ -40,7 +47,9 @@ def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[
             pass  # written by another version: numbered again
     numbered, problems = number_book(sources, project.root, number_sections=project.number_sections())
     cache.store(digest, [dict(c.__dict__) for c in numbered], [asdict(p) for p in problems])  # (asdict would copy every AST node)
-    return numbered, problems
+    _NUMBERED.clear()
+    _NUMBERED[known] = (numbered, problems)
+    return list(numbered), list(problems)
 
 
 def build_book(ctx: BuildContext, executed: list[Executed]) -> tuple[Book, dict[str, str], list[Problem], list[str]]:

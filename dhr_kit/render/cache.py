@@ -199,14 +199,16 @@ class BookCache:
     def load(self, digest: str) -> dict[str, Any] | None:
         """The stored chapters and problems (plain dicts) when stored for ``digest``, else None."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data["digest"] == digest:
-                return {"chapters": list(data["chapters"]), "problems": list(data["problems"])}
+            with self.path.open(encoding="utf-8") as handle:
+                if handle.readline().strip() != digest:  # the digest on a line of its own: no parse when stale
+                    return None
+                data = json.loads(handle.read())
+            return {"chapters": list(data["chapters"]), "problems": list(data["problems"])}
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return None
 
     def store(self, digest: str, chapters: list[dict[str, Any]], problems: list[dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps({"digest": digest, "chapters": chapters, "problems": problems}),
+        self.path.write_text(digest + "\n" + json.dumps({"chapters": chapters, "problems": problems}),
                              encoding="utf-8")
