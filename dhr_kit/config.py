@@ -57,7 +57,7 @@ class BuildContext:
             if "review" not in self._memo:
                 from .loader import load_review  # pandas and pydantic models: only when the data is needed
 
-                signature = _data_signature(self.root)
+                signature = data_signature(self.root)
                 try:
                     self._memo["review"] = _REVIEWS.get(signature) if signature is not None else None
                     if self._memo["review"] is None:
@@ -83,7 +83,9 @@ class BuildContext:
 _REVIEWS: dict[tuple, Review] = {}
 
 
-def _data_signature(root: Path) -> tuple | None:
+def data_signature(root: Path) -> tuple | None:
+    """(path, inode, size, mtime) of every file under ``data/``; None when one changed in the last 2 s
+    (too recent to trust: a second write in the same clock tick would go unseen)."""
     import os
     import time
 

@@ -109,10 +109,24 @@ def _finding(rule: LanguageRule, file: str, line: int, column: int, matched: str
     return finding(rule.id, file, line, column, at=at, match=" ".join(matched.split()))
 
 
+_SCANS: dict[str, list] = {}  # text → its matches, in this process (the preview checks every chapter per save)
+
+
+def scan(text: str) -> list:
+    """The language rules' matches in ``text`` (remembered: most of a review has not changed since the last check)."""
+    found = _SCANS.get(text)
+    if found is None:
+        found = list(linter().scan(text))
+        if len(_SCANS) >= 4096:
+            _SCANS.pop(next(iter(_SCANS)))
+        _SCANS[text] = found
+    return found
+
+
 def lint_segments(file: str, segments: Iterable[Segment], at: Where | None = None) -> list[Finding]:
     found = []
     text, locate = joined(list(segments))
-    for rule, start, end in linter().scan(text):
+    for rule, start, end in scan(text):
         place = locate(start, end)
         if place is not None:
             segment, offset = place
@@ -123,11 +137,10 @@ def lint_segments(file: str, segments: Iterable[Segment], at: Where | None = Non
 
 def lint_data(texts: Iterable[DataText]) -> list[Finding]:
     found = []
-    lint = linter()
     for item in texts:
         if item.quote:
             continue
-        for rule, start, end in lint.scan(item.text):
+        for rule, start, end in scan(item.text):
             found.append(_finding(rule, item.file, item.line, 1, item.text[start:end], where("data", label=item.label)))
     return found
 
