@@ -49,6 +49,21 @@ def test_changed_data_file_reexecutes_only_its_reader(warm_project):
     assert (root / "_book" / "markdown" / "b.md").read_text(encoding="utf-8").count("7") == 1
 
 
+def test_a_prose_edit_runs_nothing_a_code_edit_runs_its_chapter(warm_project):
+    """A chapter's run is keyed on its code cells and front matter: the author's prose is not code."""
+    root, _ = warm_project
+    chapter = root / "chapters" / "a.qmd"
+    chapter.write_text("# Chapter a\n\nA new opening sentence moves the cell down.\n"
+                       + chapter.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
+    prose = render(root, to="markdown", quiet=True, engine="embedded")
+    assert prose.kernels_started == 0 and prose.executed == []
+    assert "A new opening sentence" in prose.book.chapters[0].markdown
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(".split()[-1])", ".split()[-1] + '!')"),
+                       encoding="utf-8")
+    code = render(root, to="markdown", quiet=True, engine="embedded")
+    assert code.executed == ["chapters/a.qmd"] and "!" in code.book.chapters[0].markdown
+
+
 def test_freeze_true_keeps_cached_outputs(warm_project):
     root, _ = warm_project
     config = root / "_quarto.yml"
