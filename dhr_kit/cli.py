@@ -49,6 +49,52 @@ def _require_names(args: argparse.Namespace) -> None:
               file=sys.stderr)
 
 
+def _add_portfolio(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("portfolio", help="a Partnership's dashboard of every review's action plan",
+                       description="Read the reviews (folders or exported records), and write an accessible HTML "
+                                   "dashboard of every action (overdue and unevidenced first), progress per review "
+                                   "and per agency, review timescales, and actions.csv / portfolio.xlsx beside it.")
+    p.add_argument("dirs", nargs="*", type=Path, metavar="DIR",
+                   help="review folders or record files (.json); none: the reviews listed in portfolio.yml")
+    p.add_argument("--config", type=Path, metavar="FILE", help="the portfolio file (default: ./portfolio.yml)")
+    p.add_argument("--output", "-o", type=Path, metavar="PATH",
+                   help="the dashboard's HTML file or folder (default: _portfolio/index.html)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date overdue is computed against (default: today)")
+    p.add_argument("--names", metavar="FILE", type=Path,
+                   help="private deny-list of real names searched in every record (default: $DHR_NAMES_FILE)")
+
+
+def _add_corpus(sub: argparse._SubParsersAction) -> None:
+    corpus = sub.add_parser("corpus", help="a national record of reviews in one DuckDB file",
+                            description="Load review records into an embedded DuckDB database, report across "
+                                        "them, or query them with SQL.")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
+    db_help = "the corpus database (default: dhr-corpus.duckdb in the current folder)"
+    add = corpus_sub.add_parser("add", help="load records (checked against the schema and the names file)",
+                                description="Load records written by `dhr export`; a record that breaks the "
+                                            "schema or carries a deny-listed name or an identifying detail is "
+                                            "refused with the record and the field named, and nothing is loaded.")
+    add.add_argument("records", nargs="+", type=Path, metavar="RECORD", help="record files (.json) or folders of them")
+    add.add_argument("--db", type=Path, default=Path("dhr-corpus.duckdb"), metavar="FILE", help=db_help)
+    add.add_argument("--names", metavar="FILE", type=Path,
+                     help="private deny-list of real names searched in every record (default: $DHR_NAMES_FILE)")
+    report = corpus_sub.add_parser("report", help="the cross-review analysis report (HTML)",
+                                   description="Characteristics found relevant, agencies and topics of "
+                                               "recommendations, time to completion, themes of QA-letter points.")
+    report.add_argument("--db", type=Path, default=Path("dhr-corpus.duckdb"), metavar="FILE", help=db_help)
+    report.add_argument("--output", "-o", type=Path, default=Path("_corpus"), metavar="FOLDER",
+                        help="the report's Quarto project (index.qmd, charts); its HTML goes to FOLDER/_book "
+                             "(default: _corpus)")
+    report.add_argument("--engine", choices=["embedded", "quarto", "auto"], default="embedded",
+                        help="the renderer (default: embedded, dhr-kit's own; quarto needs the quarto CLI)")
+    sql = corpus_sub.add_parser("sql", help="run one SQL query and print the result as CSV")
+    sql.add_argument("query", metavar="SQL", help='e.g. "select scope, count(*) from recommendations group by 1"')
+    sql.add_argument("--db", type=Path, default=Path("dhr-corpus.duckdb"), metavar="FILE", help=db_help)
+    export = corpus_sub.add_parser("export", help="write every table as Parquet, for a department's warehouse")
+    export.add_argument("folder", type=Path, metavar="FOLDER", help="the folder for the .parquet files")
+    export.add_argument("--db", type=Path, default=Path("dhr-corpus.duckdb"), metavar="FILE", help=db_help)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dhr", description="Build and check Domestic Homicide Review reports.")
     parser.add_argument("--version", action="version", version=f"dhr-kit {__version__}",
@@ -119,11 +165,19 @@ def build_parser() -> argparse.ArgumentParser:
     agency.add_argument("--type", default="other", metavar="TYPE",
                         help="agency type (police, gp, mental-health, housing, … see the README; default: other)")
 
-    export = sub.add_parser("export", help="export recommendations, action plan and findings")
+    export = sub.add_parser("export", help="export the review's versioned record (JSON) or its tables (CSV)",
+                            description="json: the review's record (schema_version, dhr-record.schema.json; no "
+                                        "names, month-precision dates), checked against the schema and the "
+                                        "anonymity rules; csv: one file per table.")
     _add_dir(export)
     export.add_argument("--format", choices=["json", "csv"], default="json", help="json (default) or csv files")
+    export.add_argument("--names", metavar="FILE", type=Path,
+                        help="private deny-list of real names searched in the record (default: $DHR_NAMES_FILE)")
     export.add_argument("--output", "-o", type=Path, metavar="PATH",
                         help="file (json) or folder (csv); default: standard output / <dir>/_export")
+
+    _add_portfolio(sub)
+    _add_corpus(sub)
 
     qa_letter = sub.add_parser("qa-letter", help="the QA Panel letter's tracker")
     qa_sub = qa_letter.add_subparsers(dest="qa_command", required=True, metavar="ACTION")
@@ -158,6 +212,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "export":
         from .export import cmd_export
         return cmd_export(args)
+    if args.command == "portfolio":
+        from .portfolio.commands import cmd_portfolio
+        return cmd_portfolio(args)
+    if args.command == "corpus":
+        from .corpus.commands import cmd_corpus
+        return cmd_corpus(args)
     if args.command == "qa-letter":
         from .qa.commands import cmd_qa_letter
         if args.dir_option is not None:

@@ -149,6 +149,7 @@ class ReviewDates(BaseModel):
     first_panel: MonthYear | None = None
     completed: MonthYear
     submitted: MonthYear | None = None
+    published: MonthYear | None = None  # the month the CSP published the report (after Home Office approval)
     panel_meetings: int = 0
 
 

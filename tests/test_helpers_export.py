@@ -28,10 +28,10 @@ def project(tmp_path, monkeypatch):
 
 def test_export_json(project) -> None:
     data = json.loads(export_review(project, "json"))
-    assert data["review"]["victim"] == "Anna" and data["review"]["death"] == "2024-03"
+    assert data["schema_version"] == "1.0" and "victim" not in data["review"] and data["review"]["death"] == "2024-03"
     assert data["recommendations"][0] == {
         "id": "R1", "agency_id": "police", "agency": "Northshire Police", "scope": "local", "tor": ["ToR1"],
-        "topics": ["dvds"], "text": "Northshire Police to complete DVDS requests within 28 days"}
+        "topics": ["dvds"], "text": "Northshire Police to complete DVDS requests within 28 days", "agency_type": "police"}
     assert [(a["recommendation"], a["status"], a["lead_agency"]) for a in data["action_plan"]] == [
         ("R1", "in progress", "Northshire Police"), ("R2", "completed", "Calderbrook Community Safety Partnership")]
     assert data["action_updates"] == [{"recommendation": "R1", "date": "2026-02-10", "update": "Audit completed"}]

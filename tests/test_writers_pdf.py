@@ -207,3 +207,18 @@ def test_typst_failure_is_a_tool_error_with_its_diagnostics(tmp_path):
 def test_pandoc_failure_is_a_tool_error():
     with pytest.raises(ToolError, match="pandoc"):
         run_pandoc("x", ["--from", "no-such-format"])
+
+
+@pytest.mark.parametrize("words, kept", [(40, True), (200, False)])
+def test_a_short_lead_in_is_kept_with_its_table(words: int, kept: bool) -> None:
+    """A paragraph introducing a table is labelled to stay on the table's page, inside cell outputs too;
+    a long paragraph is left to break normally."""
+    from dhr_kit.render.pdf import KEEP_WITH_NEXT, keep_lead_ins
+
+    lead = {"t": "Para", "c": [{"t": "Str", "c": "word"}, {"t": "Space"}] * words}
+    table = {"t": "Table", "c": []}
+    for blocks, inner in [([lead, table], lambda out: out),
+                          ([{"t": "Div", "c": [["", ["cell-output"], []], [lead, table]]}], lambda out: out[0]["c"][1])]:
+        first = inner(keep_lead_ins(blocks))[0]
+        assert (first["t"] == "Div" and first["c"][0][0] == KEEP_WITH_NEXT) is kept
+    assert keep_lead_ins([lead, {"t": "Para", "c": []}])[0] is lead  # not before a table: untouched

@@ -57,7 +57,10 @@ def progress_summary(actions: list[Action]) -> str:
 
 
 def _recommendation_block(review: Review, rec: Recommendation) -> str:
-    lead = (f"**{escape(rec.id)}** ({rec.scope}; lead agency: {escape(agency_name(review, rec.agency))}). "
+    agency = agency_name(review, rec.agency)
+    # The lead agency is named once: not again in brackets when the recommendation starts with its name.
+    named = rec.text.lstrip().lower().startswith(agency.lower())
+    lead = (f"**{escape(rec.id)}** ({rec.scope}{'' if named else f'; lead agency: {escape(agency)}'}). "
             f"{sentence(rec.text)}")
     actions = review.actions_for(rec.id)
     if not actions:
@@ -65,13 +68,14 @@ def _recommendation_block(review: Review, rec: Recommendation) -> str:
     table = pipe_table(["Action", "Lead", "Milestones", "Target date", "Status"],
                        [(a.action, a.lead, humanise_dates(a.milestones), a.target_date.label, a.status.capitalize())
                         for a in actions],
-                       widths=[33, 17, 28, 11, 11], caption=f"Actions for recommendation {rec.id}",
+                       widths=[30, 21, 27, 11, 11], caption=f"Actions for recommendation {rec.id}",
                        label=f"tbl-actions-{rec.id.lower()}")
     updates = sorted({(u.date, u.text) for a in actions for u in a.updates})
     blocks = [lead, table]
     if updates:
-        blocks += ["Implementation updates:",
-                   bullet_list(f"{day_label(day)}: {sentence(humanise_dates(text))}" for day, text in updates)]
+        # A definition list: the label and its updates stay together (never a label alone at a page foot).
+        items = bullet_list(f"{day_label(day)}: {sentence(humanise_dates(text))}" for day, text in updates)
+        blocks.append("Implementation updates\n\n:   " + items.replace("\n", "\n    "))
     return join_blocks(blocks)
 
 

@@ -20,7 +20,8 @@ from ..tools.typst import compile_pdf
 from .book import Book
 from .draft import FINDINGS_REL
 from .outputs import remove_debris
-from .pandoc_ast import image_alt, images, meta_bool, meta_list, meta_map, meta_raw, meta_string, raw_block, retarget_links, walk
+from .pandoc_ast import (div, image_alt, images, meta_bool, meta_list, meta_map, meta_raw, meta_string, raw_block,
+                         retarget_links, stringify, walk)
 from .pandoc_book import (ImageCopier, PandocBook, common_meta, filter_path, parse_book, people, references_blocks,
                           rewrite_images, victim_line_needed)
 
@@ -145,7 +146,26 @@ def _body(pbook: PandocBook) -> list[dict]:
         blocks += references_blocks()
     known = {ident for chapter in pbook.chapters for ident in chapter.ids()} | {"refs", "references"}
     retarget_links(blocks, lambda target: f"#{target}" if target in known else None)
-    return blocks
+    return keep_lead_ins(blocks)
+
+
+KEEP_WITH_NEXT = "dhr-keep-with-next"  # a typst label: the template keeps the labelled block with the next
+LEAD_IN_WORDS = 90  # a paragraph this short that introduces a table stays on the table's page
+
+
+def keep_lead_ins(blocks: list[dict]) -> list[dict]:
+    """A short paragraph directly before a table (its lead-in, e.g. a recommendation before its actions)
+    is kept with the table: never left at the foot of a page while the table starts the next."""
+    out: list[dict] = []
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.get("t") == "Div":  # a cell's output: the helper's paragraph and table are inside
+            block = {**block, "c": [block["c"][0], keep_lead_ins(block["c"][1])]}
+        elif (block.get("t") == "Para" and following is not None and following.get("t") == "Table"
+                and len(stringify(block).split()) <= LEAD_IN_WORDS):
+            block = div([block], KEEP_WITH_NEXT)
+        out.append(block)
+    return out
 
 
 def _check_alt_text(pbook: PandocBook) -> None:

@@ -1,0 +1,1 @@
+"""`dhr corpus`: a national record of reviews in one embedded DuckDB file."""
