@@ -46,8 +46,6 @@ def write_executive_summary_pdf(book: Book, out_path: Path) -> Path:
     """``executive-summary.pdf``: the title page and the executive summary chapter alone. A draft with open
     QA errors carries its "Draft: open QA findings" page in front of the summary too: the summary is often
     circulated on its own, and the panel must see what is still open in what it reads."""
-    from .draft import FINDINGS_REL
-
     summary = [chapter for chapter in book.chapters if chapter.executive_summary]
     if not summary:
         raise InputError(Problem("_quarto.yml", "the review has no executive summary chapter",
