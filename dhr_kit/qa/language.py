@@ -117,7 +117,7 @@ def scan(text: str) -> list:
     found = _SCANS.get(text)
     if found is None:
         found = list(linter().scan(text))
-        if len(_SCANS) >= 4096:
+        if len(_SCANS) >= 1024:
             _SCANS.pop(next(iter(_SCANS)))
         _SCANS[text] = found
     return found

@@ -51,9 +51,9 @@ def _signature(path: Path) -> tuple | None:
     return (os.fspath(path), info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _remember(memo: dict, signature: tuple | None, value: Any) -> Any:
+def _remember(memo: dict, signature: tuple | None, value: Any, size: int = _MEMO_SIZE) -> Any:
     if signature is not None:
-        if len(memo) >= _MEMO_SIZE:
+        if len(memo) >= size:
             memo.pop(next(iter(memo)))
         memo[signature] = value
     return value
@@ -154,7 +154,7 @@ class ChapterCache:
             return known  # (read-only for callers, as every entry)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return _remember(_ENTRIES, signature, CacheEntry(**data))
+            return _remember(_ENTRIES, signature, CacheEntry(**data), size=128)  # (outputs hold figures: fewer)
         except (ValueError, TypeError):
             return None  # a damaged entry is simply re-executed
 

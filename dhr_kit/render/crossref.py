@@ -339,7 +339,7 @@ def number_chapters(chapters: list[ChapterTree], *, number_sections: bool = True
 # chapter only when its counters or the targets it cites changed. The result is the same as numbering the
 # whole book afresh (tests/test_incremental_preview.py compares them).
 
-_MEMO_SIZE = 512
+_MEMO_SIZE = 96  # chapters: enough for a long book and its last edits, bounded in memory
 _numbered_memo: dict[tuple, tuple[_Numbered, tuple[str, ...]]] = {}
 _resolved_memo: dict[tuple, tuple[list[dict], list[Problem], list[Problem], list[str]]] = {}
 

@@ -188,7 +188,7 @@ def _write_site(pbook: PandocBook, out_dir: Path, with_pdf: bool = False) -> lis
 # pandoc_book.chapter_facts), the ids renamed in it, its heading shift, the URLs its images and internal
 # links get on this site, and the book-wide pandoc settings: when none of these changed since a page was
 # last written (the preview, after a save to another chapter), its fragment is reused without walking it.
-_FRAGMENTS_SIZE = 512
+_FRAGMENTS_SIZE = 256
 _PAGE_FRAGMENTS: dict[tuple, tuple[list[dict], str]] = {}
 
 

@@ -73,7 +73,7 @@ def chapter_facts(blocks: list[Node], *, publish: bool) -> ChapterFacts:
 
 # The renderer's Book shares each chapter's numbered blocks between builds (crossref's memo): their facts
 # are read once per process (keyed on the blocks object, which is kept alive here).
-_FACTS_SIZE = 256
+_FACTS_SIZE = 96
 _facts_memo: dict[tuple[int, bool], tuple[list[Node], ChapterFacts]] = {}
 
 

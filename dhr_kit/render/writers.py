@@ -97,7 +97,7 @@ def _chapter_digest(chapter: BookChapter) -> str:
     else:
         known = _BLOCK_DIGESTS.get(id(blocks))
         if known is None or known[0] is not blocks:
-            if len(_BLOCK_DIGESTS) >= 1024:
+            if len(_BLOCK_DIGESTS) >= 96:
                 _BLOCK_DIGESTS.pop(next(iter(_BLOCK_DIGESTS)))
             known = _BLOCK_DIGESTS[id(blocks)] = (blocks, OutputStamp.digest(json.dumps(blocks, sort_keys=True)))
         blocks_digest = known[1]
