@@ -13,8 +13,8 @@ paragraph, to a chapter of the QA test fixture review (tests/fixtures/qa/_base) 
 scope (no names file), and so is citation-key resolution (DHR-E002).
 
 Sentences marked ``context: qa-letter`` are text of a Home Office QA Panel letter (its letterhead,
-address block or points). They are checked like any paragraph today; when dhr-kit has a public
-function that checks a letter's text (the letter annex), ``check_sentence`` should route them there.
+address block or points): they are checked as the letter's annex is, by ``dhr_kit.qa.letter.letter_findings``
+(``--via check`` appends them to the chapter like any other sentence).
 
 Scores are per rule id: an expected id that is found is a hit, one that is not found is a miss, a
 found id that was not expected is a false positive. A ``proposed:`` id (a rule that does not exist
@@ -77,9 +77,13 @@ def load(part: str) -> list[Sentence]:
     return out
 
 
-def check_sentence(text: str) -> list:
+def check_sentence(text: str, context: str = "") -> list:
     """Findings of the L/A/E checks for one paragraph, exactly as ``dhr check`` computes them for a
-    chapter (publish mode)."""
+    chapter (publish mode), or for a QA letter's annex (``context: qa-letter``)."""
+    if context == "qa-letter":
+        from dhr_kit.qa.letter import letter_findings
+
+        return [f for f in letter_findings(text) if f.rule[4:5] in FAMILIES and f.rule != "DHR-L000"]
     from dhr_kit.qa.anonymity import segment_identifier_findings
     from dhr_kit.qa.document import parse_document
     from dhr_kit.qa.evidence import claim_findings
@@ -236,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.via == "check":
             check_via_project(sentences)
         for s in sentences if args.via == "paragraph" else ():
-            found = check_sentence(s.text)
+            found = check_sentence(s.text, s.context)
             s.got = sorted({f.rule for f in found})
             s.messages = [f"{f.rule}: {f.message}" for f in found]
         results["parts"][part] = report(part, sentences, args.summary)

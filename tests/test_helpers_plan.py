@@ -99,13 +99,43 @@ def test_qa_letter_missing_file(tmp_path) -> None:
 
 
 def test_qa_letter_markdown_headings_become_bold(tmp_path) -> None:
+    """The letter's headings stay out of the report's outline; a salutation marked as a heading is a
+    plain paragraph; the letter is in a {.qa-letter} div (others' words for the checks)."""
     review = _with_letter(tmp_path, "qa-letter.md", "# Dear Chair\n\nThe panel met.\n\n## Areas for final development\n\n- Add a preface.\n")
-    assert str(qa_letter(review)) == "**Dear Chair**\n\nThe panel met.\n\n**Areas for final development**\n\n- Add a preface.\n"
+    assert str(qa_letter(review)) == ("::: {.qa-letter}\nDear Chair\n\nThe panel met.\n\n**Areas for final development**"
+                                      "\n\n- Add a preface.\n:::\n")
 
 
 def test_qa_letter_text_keeps_line_breaks(tmp_path) -> None:
     review = _with_letter(tmp_path, "qa-letter.txt", "Home Office\n2 Some Street\n\nDear Chair, *thanks*.\n")
-    assert str(qa_letter(review)) == "Home Office  \\\n2 Some Street\n\nDear Chair, \\*thanks\\*.\n"
+    assert str(qa_letter(review)) == "::: {.qa-letter}\nHome Office  \\\n2 Some Street\n\nDear Chair, \\*thanks\\*.\n:::\n"
+
+
+LETTER_FROM_A_WEB_PAGE = """Unit 1 Some Street London SW1A 1AA
+
+## Dear Cllr Jones,
+
+The Panel met on 25<sup>th</sup> October 2025.
+
+## **Areas for final development:**
+
+- The term 'toxic trio' is used.
+- GP practices should need robust processes in place
+  that reach the practice.
+
+Please send it to <a href="mailto:team@example.gov.uk">team@example.gov.uk</a> or see
+<a href="https://www.gov.uk/x">the guidance</a> &amp; reply.
+"""
+
+
+def test_qa_letter_text_from_a_web_page_shows_no_markup(tmp_path) -> None:
+    text = str(qa_letter(_with_letter(tmp_path, "qa-letter.txt", LETTER_FROM_A_WEB_PAGE)))
+    assert "Dear Cllr Jones," in text and "## " not in text and "**Dear" not in text
+    assert "25^th^ October 2025" in text and "<sup>" not in text
+    assert "**Areas for final development:**" in text and "****" not in text
+    assert "- The term 'toxic trio' is used.\n- GP practices should need robust processes in place that reach the practice." in text
+    assert "<team@example.gov.uk>" in text and "[the guidance](https://www.gov.uk/x)" in text and "<a href" not in text
+    assert "&amp;" not in text and " & reply" in text
 
 
 def _two_page_pdf() -> bytes:

@@ -21,7 +21,7 @@ def test_generated_text_is_checked_and_source_text_is_not_repeated(tmp_path: Pat
         "\nTraceback (most recent call last):\n  File \"x.py\", line 1\n")
     result = check_book(project, {"chapters/02-facts.qmd": executed}, publish=True)
     got = sorted((f.rule, f.line) for f in result.findings)
-    assert got == [("DHR-A003", 10), ("DHR-L020", 9), ("DHR-P006", 12)]
+    assert got == [("DHR-A003", 7), ("DHR-L020", 7), ("DHR-P006", 7)]  # at the cell (line 7) that generated them
     assert all("generated output" in f.message for f in result.findings if f.rule != "DHR-P006")
 
 
@@ -74,3 +74,55 @@ def test_grid_table_cells_wrapping_a_legal_name(tmp_path: Path) -> None:
                 "+----------------+-----------------------------------+\n")
     result = check_book(project, {"chapters/a9-glossary.qmd": executed})
     assert [(f.rule, f.line) for f in result.findings] == [("DHR-L061", 9)]  # the "History" row
+
+
+CELL = "```{python}\nfrom dhr_kit import chronology_table\nchronology_table()\n```"
+OUTPUT = "| Date | Event |\n|---|---|\n| May 2021 | Officers noted a volatile relationship. |\n"
+
+
+@pytest.mark.parametrize("comment, found", [
+    ("", [("DHR-L020", 7)]),  # reported at the cell that generated the text
+    ("<!-- dhr-disable DHR-L020: the IMR's own wording, discussed in the analysis -->\n\n", []),
+    ("<!-- dhr-disable DHR-L061: another rule -->\n\n", [("DHR-L020", 9)]),
+], ids=["no-suppression", "suppression-before-the-cell", "another-rule"])
+def test_a_suppression_before_a_cell_covers_its_output(tmp_path: Path, comment: str, found: list) -> None:
+    project = materialise(None, tmp_path)[0]
+    chapter = project / "chapters" / "02-facts.qmd"
+    source = chapter.read_text(encoding="utf-8").replace(CELL, comment + CELL)
+    chapter.write_text(source, encoding="utf-8")
+    executed = source.replace(CELL, OUTPUT)
+    result = check_book(project, {"chapters/02-facts.qmd": executed}, publish=True)
+    assert sorted((f.rule, f.line) for f in result.findings) == found
+
+
+def test_suppressions_are_listed_for_audit(tmp_path: Path) -> None:
+    import json
+
+    from dhr_kit.qa import check
+    from dhr_kit.qa.report import to_json
+
+    project = materialise(None, tmp_path)[0]
+    chapter = project / "chapters" / "02-facts.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        CELL, "<!-- dhr-disable DHR-L020: the IMR's own wording -->\n\n" + CELL)
+        + "\n<!-- dhr-disable DHR-L061: the title of a 2009 strategy -->\nThe 2009 domestic violence strategy.\n",
+        encoding="utf-8")
+    listed = json.loads(to_json(check(project)))["suppressions"]
+    assert [(s["rules"], s["file"], s["line"], s["reason"], s["cell_output"], s["suppressed"]) for s in listed] == [
+        (["DHR-L020"], "chapters/02-facts.qmd", 7, "the IMR's own wording", True, 0),
+        (["DHR-L061"], "chapters/02-facts.qmd", 18, "the title of a 2009 strategy", False, 1)]
+
+
+def test_executed_lines_map_back_to_the_source(tmp_path: Path) -> None:
+    from dhr_kit.qa.executed import executed_map
+
+    source = "# Facts\n\nFirst paragraph.\n\n" + CELL + "\n\nLast paragraph.\n"
+    path = tmp_path / "c.qmd"
+    path.write_text(source, encoding="utf-8")
+    executed = source.replace(CELL, OUTPUT.rstrip("\n"))
+    emap = executed_map(path, "c.qmd", executed)
+    lines = executed.splitlines()
+    assert emap.source_line(lines.index("First paragraph.") + 1) == 3  # a copied line: its own source line
+    assert emap.source_line(lines.index("Last paragraph.") + 1) == source.splitlines().index("Last paragraph.") + 1
+    table_row = next(n for n, line in enumerate(lines, 1) if "volatile" in line)
+    assert emap.source_line(table_row) == 5 and not emap.copied(table_row)  # generated: the cell's fence line

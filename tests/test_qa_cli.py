@@ -43,7 +43,7 @@ def test_text_output_is_a_problem_matcher_format(faulty: Path, capsys) -> None:
 def test_json_output(faulty: Path, capsys) -> None:
     assert main(["check", str(faulty), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"findings", "summary"}
+    assert set(data) == {"findings", "summary", "suppressions"}
     assert set(data["summary"]) == {"errors", "warnings", "info", "files"}
     assert data["summary"]["errors"] == 2
     for finding in data["findings"]:

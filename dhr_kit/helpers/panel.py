@@ -44,6 +44,16 @@ def agency_name(review: Review, agency_id: str) -> str:
 def panel_table(review: Review | None = None) -> Markdown:
     """The Review Panel: name, role, agency (by name), panel role and each member's independence."""
     review = get_review(review)
+    problems = panel_problems(review)
+    if problems:
+        raise InputError(problems)
+    rows = [(_member(m), agency_name(review, m.agency), m.panel_role, m.independence) for m in review.panel]
+    return Markdown(pipe_table(["Member", "Agency", "Panel role", "Independence"], rows, widths=[25, 20, 13, 42],
+                               caption="The Review Panel", label="tbl-panel"))
+
+
+def panel_problems(review: Review, publish: bool = False) -> list[Problem]:
+    """What stops panel_table() (``dhr check`` runs the same validation)."""
     problems = []
     for number, member in enumerate(review.panel, start=2):
         if len(member.independence.strip()) < MIN_STATEMENT_CHARS:
@@ -55,11 +65,7 @@ def panel_table(review: Review | None = None) -> Markdown:
             problems.append(Problem("data/panel.csv", f"agency {member.agency!r} is not in data/review.yml",
                                     key="agency", line=number,
                                     fix="use an agency id from review.yml (agencies:), or Independent"))
-    if problems:
-        raise InputError(problems)
-    rows = [(_member(m), agency_name(review, m.agency), m.panel_role, m.independence) for m in review.panel]
-    return Markdown(pipe_table(["Member", "Agency", "Panel role", "Independence"], rows, widths=[25, 20, 13, 42],
-                               caption="The Review Panel", label="tbl-panel"))
+    return problems
 
 
 _TITLE_FILLERS = {"of", "for", "the", "and", "a", "an", "in"}

@@ -11,7 +11,12 @@ FILE = "data/parallel_reviews.yml"
 NOT_RECORDED = "No decision recorded yet"
 
 
-def _problems(review: Review, by_type: dict[str, ParallelReview]) -> list[Problem]:
+def problems_of(review: Review, publish: bool | None = None) -> list[Problem]:
+    """What stops parallel_reviews() (``dhr check`` runs the same validation: see helpers/validation.py)."""
+    return _problems(review, {p.type: p for p in review.parallel_reviews}, is_publish() if publish is None else publish)
+
+
+def _problems(review: Review, by_type: dict[str, ParallelReview], publish: bool) -> list[Problem]:
     problems = []
     mental_health = [a.name for a in review.metadata.agencies if a.type == "mental-health" and a.involved]
     mhhr = by_type.get("mhhr")
@@ -21,7 +26,7 @@ def _problems(review: Review, by_type: dict[str, ParallelReview]) -> list[Proble
             FILE, f"the Mental Health Homicide Review {what}, but {mental_health[0]} (mental health) was involved",
             key="mhhr" if mhhr is None else "mhhr.rationale",
             fix="add `- type: mhhr` with the decision (e.g. Not held) and the rationale: who decided, when, and why"))
-    if is_publish():
+    if publish:
         for kind, label in PARALLEL_REVIEW_TYPES.items():
             if kind not in by_type and not any(p.key and p.key.startswith(kind) for p in problems):
                 problems.append(Problem(FILE, f"no decision recorded for the {label}", key=kind,
@@ -33,7 +38,7 @@ def parallel_reviews(review: Review | None = None) -> Markdown:
     """One row per kind of parallel review: its decision, and the rationale (and outcome) behind it."""
     review = get_review(review)
     by_type = {p.type: p for p in review.parallel_reviews}
-    problems = _problems(review, by_type)
+    problems = _problems(review, by_type, is_publish())
     if problems:
         raise InputError(problems)
     rows = []

@@ -13,10 +13,12 @@ from ..errors import InputError, Problem, ToolError
 from ..model import Review
 from ._review import get_review
 from .figures import image_markdown, store
-from .markdown import Markdown, callout, escape, join_blocks, pipe_table
+from .letter_text import markdown_letter, text_letter
+from .markdown import Markdown, Raw, callout, escape, join_blocks, pipe_table
 
 PAGE_ALT = "Page {n} of the Home Office QA Panel letter"
 PAGE_DPI = 110
+LETTER_CLASS = ".qa-letter"
 TRACKER_STATUSES = ("addressed", "not accepted", "open")
 
 
@@ -31,15 +33,10 @@ def _letter_path(review: Review) -> Path | None:
     return path
 
 
-def _markdown_letter(text: str) -> str:
-    # The letter's own headings would enter the report's outline: show them as bold paragraphs instead.
-    return re.sub(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", lambda m: f"**{m[1].strip('* ')}**", text.strip(), flags=re.M)
-
-
-def _text_letter(text: str) -> str:
-    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    # keep the letter's line breaks (addresses, sign-off) as hard line breaks
-    return "\n\n".join("  \\\n".join(escape(line) for line in p.splitlines() if line.strip()) for p in paragraphs)
+def _annex(markdown: str) -> str:
+    """The letter in a ``{.qa-letter}`` div: the checks know these are the QA Panel's words (the language
+    rules skip them; the anonymity rules still apply, accepting the letterhead and address block)."""
+    return f"::: {{{LETTER_CLASS}}}\n{markdown.strip()}\n:::" if markdown.strip() else ""
 
 
 def _pdf_pages(path: Path) -> list[Path]:
@@ -66,28 +63,46 @@ def _pdf_text(path: Path) -> str:
 
 def _pdf_letter(path: Path) -> str:
     pages = _pdf_pages(path)
-    text = _text_letter(_pdf_text(path))
+    text = text_letter(_pdf_text(path))
     if not pages:
-        return text
+        return _annex(text)
     images = [image_markdown(p, PAGE_ALT.format(n=n), PAGE_ALT.format(n=n)) for n, p in enumerate(pages, start=1)]
     html_text = f"::: {{.content-visible when-format=\"html\"}}\n{text}\n:::" if text else ""
-    return join_blocks([*images, html_text])
+    return _annex(join_blocks([*images, html_text]))
+
+
+def letter_problems(review: Review, publish: bool | None = None) -> list[Problem]:
+    """What stops qa_letter() (``dhr check`` runs the same validation)."""
+    try:
+        path = _letter_path(review)
+    except InputError as exc:
+        return list(exc.problems)
+    if path is None and (is_publish() if publish is None else publish):
+        return [Problem("data/review.yml", "no QA Panel letter: a published report must include it",
+                        key="qa_letter", fix="save the letter in data/ and name it in `qa_letter:`")]
+    return []
 
 
 def qa_letter(review: Review | None = None) -> Markdown:
     """The Home Office QA Panel's letter, to be published as an annex of the report."""
     review = get_review(review)
+    problems = letter_problems(review)
+    if problems:
+        raise InputError(problems)
     path = _letter_path(review)
     if path is None:
-        if is_publish():
-            raise InputError(Problem("data/review.yml", "no QA Panel letter: a published report must include it",
-                                     key="qa_letter", fix="save the letter in data/ and name it in `qa_letter:`"))
         return Markdown(callout("The Home Office QA Panel's letter will be added here once it has been received."))
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return Markdown(_pdf_letter(path))
     text = path.read_text(encoding="utf-8")
-    return Markdown(_markdown_letter(text) if suffix == ".md" else _text_letter(text))
+    return Markdown(_annex(markdown_letter(text) if suffix == ".md" else text_letter(text)))
+
+
+def _panel_words(point: str) -> Raw | str:
+    """A point in the Panel's own words, as a ``{.quote}`` span: the language rules skip it (it quotes the
+    very phrases the Panel criticised); the response beside it is the author's and is checked."""
+    return Raw(f"[{escape(point)}]{{.quote}}") if point.strip() else ""
 
 
 def qa_responses(review: Review | None = None) -> Markdown:
@@ -100,7 +115,7 @@ def qa_responses(review: Review | None = None) -> Markdown:
     summary = (f"The QA Panel raised {len(items)} point{'s' if len(items) != 1 else ''}: "
                + ", ".join(f"{counts[s]} {s}" for s in TRACKER_STATUSES if counts[s]) + ".")
     table = pipe_table(["ID", "Point", "Status", "Response", "Where addressed"],
-                       [(i.id, i.point, i.status.capitalize(), i.response, i.where) for i in items],
+                       [(i.id, _panel_words(i.point), i.status.capitalize(), i.response, i.where) for i in items],
                        widths=[6, 30, 13, 35, 16],
                        caption="The QA Panel's points and the review's responses", label="tbl-qa-responses")
     return Markdown(join_blocks([summary, table]))

@@ -39,8 +39,41 @@ _DIGIT_FIRST = re.compile(  # each alternative is written without its first char
 _MONTH_FIRST_DATE = re.compile(rf"[^\w](?P<date>{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)")
 _IDENTIFYING_CONTEXT = re.compile(
     r"sentenc\w*|trial|convict\w*|\bborn\b|birth\w*|\bd\.?o\.?b\b|\baged?\s+\d+|funeral|verdict|jury|"
-    r"\bdied\b|\bdeath\b|\bkilled\b|murder\w*|manslaughter|inquest|pleaded|plea\b",
+    r"\bdied\b|\bdeath\b|\bkilled\b|murder\w*|manslaughter|inquest|pleaded|plea\b|"
+    r"found\s+(?:dead|unresponsive|lifeless)|\bfatal\b|\bher\s+body\b|\bhis\s+body\b",
     re.IGNORECASE)
+# A date governed by a verb of the review's own process ("the partnership resumed it on 2 March 2017"):
+# the date of a meeting or a decision, not of an event in the people's lives.
+_PROCESS_DATE = re.compile(
+    r"\b(?:resumed|commissioned|deferred|paused|suspended|convened|reconvened|restarted|notified|submitted|"
+    r"approved|agreed|decided|published|met|received the|sent the)\b(?:\s+(?!the\s+(?:inquest|trial)\b)\w+){0,2}"
+    r"\s+(?:on\s+)?$", re.IGNORECASE)
+# A time of day beside a date pins an event to the minute: "at 23:40 on 14/03/2021", "0214 hrs".
+_TIME = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![\d:.]\d)(?:\s?(?:hrs|hours|am|pm))?|"
+                   r"(?<!\d)(?:[01]\d|2[0-3])[0-5]\d\s?(?:hrs|hours)\b", re.IGNORECASE)
+# "remove the dates of birth", "no date of birth is given": the phrase is about leaving one out.
+_BIRTH_LEFT_OUT = re.compile(
+    r"(?:remov\w*|redact\w*|delet\w*|omit\w*|take\s+out|leave\s+out|without|\bno|not\s+(?:give|include|"
+    r"publish|record|state)\w*)\s+(?:(?:the|any|their|her|his|all)\s+)*$", re.IGNORECASE)
+_BIRTH_LEFT_OUT_AFTER = re.compile(
+    r"^\s+(?:(?:should|must|would|will|have|has|had|were|was|are|is|be|been|not)\s+){1,3}"
+    r"(?:remov|redact|delet|omitt|left\s+out|taken\s+out|withheld|given|included|published)", re.IGNORECASE)
+# Letters, initials or "Subject A" in place of a pseudonym (matched case-sensitively).
+_LETTER_FOR_NAME = re.compile(
+    r"(?<![\w-])(?:(?:Subject|Adult|Victim|Perpetrator|Person|Child|Partner)\s+[A-Z]|(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+[A-Z])"
+    r"(?![\w’'-]|\.\s?[A-Z]\.)")
+# A named village or hamlet; a named court (which locates the case).
+_VILLAGE = re.compile(r"(?<![\w-])(?:hamlet|village)\s+of\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*")
+_COURT = re.compile(r"(?<![\w-])(?:[A-Z][\w'’-]*\s+){0,2}(?:Crown\s+Court|Magistrates[’']?\s+Court)"
+                    r"(?P<at>\s+(?:sitting\s+)?at\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)?|"
+                    r"Old\s+Bailey|Central\s+Criminal\s+Court")
+_NOT_A_PLACE = {"The", "A", "An", "At", "In", "Of", "By", "To", "For", "Local", "Nearest", "Same", "Relevant", "This",
+                "That", "Whose", "Which", "Crown", "Magistrates", "Magistrates'", "Magistrates’"}
+# A named street without a house number ("on Harrowfield Lane"); Court/Place/Square/View are left out
+# here (Crown Court, Marketplace…): with a number they are still addresses.
+_NAMED_STREET = re.compile(
+    r"(?<![\w-])(?:on|in|at|along|off|near|into|from)\s+((?:[A-Z][a-z'’]+\s+){1,3}"
+    r"(?:Street|Road|Avenue|Lane|Close|Drive|Crescent|Terrace|Grove|Gardens|Mews|Walk|Parade|Rise|Row|Way))\b")
 _BIRTH = re.compile(r"[^\w](?P<birth>dates?\s+of\s+birth|d\.o\.b\.?|dob)(?!\w)", re.IGNORECASE)
 _POSTCODE = re.compile(  # "LS1 4AP", "ls1 4ap" (not "m25 4th": an ordinal is no inward code)
     r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|[a-z]{1,2}\d[a-z\d]?\s?\d(?!st|nd|rd|th)[a-z]{2}\b")
@@ -92,7 +125,32 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
             yield Hit("DHR-A009", match.start(), match.end(), "in-words")
     if "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
         for match in _BIRTH.finditer(" " + text):
-            yield Hit("DHR-A004", match.start("birth") - 1, match.end("birth") - 1)
+            start, end = match.start("birth") - 1, match.end("birth") - 1
+            if _BIRTH_LEFT_OUT.search(text, max(0, start - 40), start) or _BIRTH_LEFT_OUT_AFTER.match(text[end:end + 60]):
+                continue
+            yield Hit("DHR-A004", start, end)
+    for match in _LETTER_FOR_NAME.finditer(text):
+        yield Hit("DHR-A013", match.start(), match.end(), fields=(("match", " ".join(match.group(0).split())),))
+    if "village" in lowered or "hamlet" in lowered:
+        for match in _VILLAGE.finditer(text):
+            yield Hit("DHR-A011", match.start(), match.end(), fields=(("match", " ".join(match.group(0).split())),))
+    if "court" in lowered or "bailey" in lowered:
+        for match in _COURT.finditer(text):
+            if match["at"]:  # "the Crown Court at Leeds", the courts' own style
+                yield Hit("DHR-A012", match.start(), match.end(), fields=(("match", " ".join(match.group(0).split())),))
+                continue
+            words = match.group(0).split()
+            named = match.group(0).startswith(("Old", "Central"))
+            place = [] if named else words[:-2]  # the words before "Crown Court" / "Magistrates' Court"
+            while place and place[0] in _NOT_A_PLACE:
+                place.pop(0)
+            if named or place:
+                court = " ".join(words[len(words) - len(place) - 2:] if place else words)
+                yield Hit("DHR-A012", match.start(), match.end(), fields=(("match", court),))
+    for match in _NAMED_STREET.finditer(text):
+        if not _is_public(match.group(1), "addresses"):
+            yield Hit("DHR-A005", match.start(1), match.end(1), "named-street",
+                      (("match", " ".join(match.group(1).split())),))
     if not _DIGIT.search(text):
         return  # every other pattern has a digit
 
@@ -109,21 +167,54 @@ def scan_identifiers(text: str) -> Iterator[Hit]:
         elif kind == "nhs" or (kind == "ten" and _nhs_checksum_ok(match.group(0))):
             yield Hit("DHR-A008", match.start(), match.end())
         elif kind == "phone" and 10 <= len(re.sub(r"\D", "", match.group(0))) <= 11:
-            yield _phone_hit(match)
+            if not _is_public(match.group(0), "phones"):
+                yield _phone_hit(match)
         elif kind == "address":
-            yield Hit("DHR-A005", match.start(), match.end())
+            if not _is_public(match.group(0), "addresses"):
+                yield Hit("DHR-A005", match.start(), match.end())
     if "+44" in text:
         for match in _INTERNATIONAL_PHONE.finditer(text):
-            yield _phone_hit(match)
+            if not _is_public(match.group(0), "phones"):
+                yield _phone_hit(match)
     for start, end in dates:
         lo, hi = _sentence_bounds(text, start, end)
         lo, hi = max(lo, start - 80), min(hi, end + 80)
+        time = _TIME.search(text, max(lo, start - 25), min(hi, end + 25))
+        if time and not (start <= time.start() < end):
+            yield Hit("DHR-A003", start, end, fields=(("context", time.group(0)),))
+            continue
+        if _PROCESS_DATE.search(text, max(0, start - 60), start):
+            continue
         context = _IDENTIFYING_CONTEXT.search(text, lo, hi)
         if context:
             yield Hit("DHR-A003", start, end, fields=(("context", context.group(0)),))
     for match in _POSTCODE.finditer(text):
-        if at_word_start(match.start()):
+        if at_word_start(match.start()) and not _is_public(match.group(0), "postcodes"):
             yield Hit("DHR-A006", match.start(), match.end())
+
+
+def _normalised(value: str, kind: str) -> str:
+    return re.sub(r"\D", "", value) if kind == "phones" else re.sub(r"[^a-z0-9]", "", value.lower())
+
+
+@functools.cache
+def _public_contacts() -> dict[str, frozenset[str]]:
+    """Public bodies' own published addresses, postcodes and phone numbers (rules/public_contacts.yml)."""
+    from .catalogue import load_rule_data
+
+    out: dict[str, set[str]] = {"addresses": set(), "postcodes": set(), "phones": set()}
+    for entry in load_rule_data("public_contacts.yml").get("contacts") or []:
+        for kind, values in out.items():
+            values.update(_normalised(v, kind) for v in entry.get(kind) or [])
+    return {kind: frozenset(values) for kind, values in out.items()}
+
+
+def _is_public(value: str, kind: str) -> bool:
+    normalised = _normalised(value, kind)
+    if kind == "phones" and normalised.startswith("44"):
+        normalised = "0" + normalised[2:]
+    return bool(normalised) and (normalised in _public_contacts()[kind]
+                                 or kind == "addresses" and any(normalised.endswith(a) for a in _public_contacts()[kind]))
 
 
 def _phone_hit(match: re.Match) -> Hit:
@@ -165,16 +256,41 @@ def identifier_findings(file: str, text: str, locate: Callable[[int], tuple[int,
             for hit in scan_identifiers(text)]
 
 
+_SALUTATION = re.compile(r"^[\s*_]*(?:Dear|To whom)\b", re.IGNORECASE)
+# In the letterhead and address block of the QA Panel's letter, contact details are a public body's own
+# (the Home Office's, the council's or partnership's it is addressed to), published on their letters.
+LETTERHEAD_RULES = frozenset({"DHR-A005", "DHR-A006", "DHR-A007", "DHR-A009"})
+
+
+def letterhead(segments: list) -> set[int]:
+    """ids of the letter segments (kind 'letter') before each letter's salutation ('Dear …')."""
+    head: set[int] = set()
+    before_salutation = True
+    for segment in segments:
+        if segment.kind != "letter":
+            before_salutation = True  # a later letter starts its own letterhead
+            continue
+        if _SALUTATION.match(segment.text):
+            before_salutation = False
+        if before_salutation:
+            head.add(id(segment))
+    return head
+
+
 def segment_identifier_findings(file: str, segments: list, at: Where | None = None) -> list[Finding]:
-    """Identifying details in a document's segments, scanned in one pass over their joined text."""
+    """Identifying details in a document's segments, scanned in one pass over their joined text (a public
+    body's contact details in a letter's letterhead and address block are accepted)."""
     from .document import joined
 
     text, locate = joined(segments)
+    head = letterhead(segments)
     found = []
     for hit in scan_identifiers(text):
         place = locate(hit.start, hit.end)
         if place is not None:
             segment, offset = place
+            if hit.rule in LETTERHEAD_RULES and id(segment) in head:
+                continue
             found.append(finding(hit.rule, file, *segment.locate(offset), variant=hit.variant, at=at,
                                  **dict(hit.fields)))
     return found

@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..source import Chapter, Div, front_matter_end, parse_blocks, parse_options, read_chapter
 
 QUOTE_CLASSES = {"family-quote", "quote", "quotation", "family-words"}
+LETTER_CLASSES = {"qa-letter"}  # the QA Panel's letter annexed by qa_letter(): its words, not the author's
 
 
 # Inline spans that are not prose: masked (replaced by spaces) before linting.
@@ -63,7 +64,7 @@ def normalise_heading(text: str) -> str:
 class Segment:
     """A block of text (paragraph, heading, list item, table row) with masked non-prose parts."""
 
-    kind: str  # 'prose' | 'heading' | 'quote'
+    kind: str  # 'prose' | 'heading' | 'quote' | 'letter' (the QA Panel's letter annex)
     line: int  # first line, 1-based
     text: str
     end_line: int  # last line, 1-based
@@ -145,6 +146,13 @@ class Suppression:
     reason: str
     first_line: int = 0  # lines covered
     last_line: int = 0
+    cell_line: int | None = None  # the code cell it stands before: it also covers that cell's output
+    used: int = 0  # findings it suppressed in this run
+
+    def to_dict(self, file: str) -> dict:
+        return {"rules": list(self.rules), "file": file, "line": self.line, "reason": self.reason,
+                "covers": [self.first_line, self.last_line], "cell_output": self.cell_line is not None,
+                "suppressed": self.used}
 
 
 @dataclass
@@ -178,16 +186,21 @@ class Document:
         return [s for s in self.segments if s.kind in ("prose", "heading")]
 
     def suppressed(self, rule: str, line: int) -> bool:
-        return any(s.reason and rule in s.rules and s.first_line <= line <= s.last_line for s in self.suppressions)
+        """Whether a suppression with a reason covers ``rule`` at ``line`` (it counts the use)."""
+        for s in self.suppressions:
+            if s.reason and rule in s.rules and s.first_line <= line <= s.last_line:
+                s.used += 1
+                return True
+        return False
 
 
 # --------------------------------------------------------------------------------------------------
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 
 
-def _quote_lines(divs: list[Div]) -> set[int]:
+def _quote_lines(divs: list[Div], classes: set[str] = QUOTE_CLASSES) -> set[int]:
     """0-based lines inside quote divs (fence lines included)."""
-    return {line for div in divs if div.classes & QUOTE_CLASSES for line in range(div.start, div.end + 1)}
+    return {line for div in divs if div.classes & classes for line in range(div.start, div.end + 1)}
 
 
 _TABLE_RULE = re.compile(r"^[ \t]*[+|][-=:+| ]*[+|][ \t]*$", re.MULTILINE)  # +----+ / |---|---| lines
@@ -263,6 +276,7 @@ def _build(doc: Document, tokens: list[Token], divs: list[Div],
            cell_options: dict[int, dict[str, Any]] | None = None) -> Document:
     lines = doc.lines
     quote_lines = _quote_lines(divs)
+    letter_lines = _quote_lines(divs, LETTER_CLASSES)
     headings: list[tuple[int, int, str]] = []  # (line, level, text)
     title = doc.front_matter.get("title")
     if isinstance(title, str) and title.strip():
@@ -274,7 +288,9 @@ def _build(doc: Document, tokens: list[Token], divs: list[Div],
 
     def add_segment(kind: str, first: int, last: int) -> None:  # 0-based, last exclusive
         raw = "\n".join(lines[first:last])
-        if kind == "prose" and first in quote_lines:
+        if kind in ("prose", "heading", "quote") and first in letter_lines:
+            kind = "letter"
+        elif kind == "prose" and first in quote_lines:
             kind = "quote"
         for match in _INLINE_EXPR.finditer(raw):
             line = first + raw.count("\n", 0, match.start()) + 1
@@ -359,11 +375,17 @@ def _attach_suppressions(doc: Document) -> None:
             continue
         ids = tuple(re.split(r"\s*,\s*", match["ids"].strip()))
         suppression = Suppression(line, column, ids, (match["reason"] or "").strip())
-        # the paragraph holding the comment (inline), else the next block after it
-        block = next((s for s in doc.segments if s.line <= line <= s.end_line and s.text.strip()), None) \
-            or next((s for s in doc.segments if s.line > line), None)
+        # the paragraph holding the comment (inline), else the next block after it: a paragraph, or a code
+        # cell (then the cell's output too: see dhr_kit.qa.run.check_book)
+        block = next((s for s in doc.segments if s.line <= line <= s.end_line and s.text.strip()), None)
+        following = next((s for s in doc.segments if s.line > line), None)
+        cell = next((c for c in doc.cells if c.line > line), None)
         suppression.first_line = line
-        suppression.last_line = block.end_line if block else line
+        if block is None and cell is not None and (following is None or cell.line < following.line):
+            suppression.last_line, suppression.cell_line = cell.end_line, cell.line
+        else:
+            block = block or following
+            suppression.last_line = block.end_line if block else line
         doc.suppressions.append(suppression)
 
 

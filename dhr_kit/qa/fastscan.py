@@ -181,18 +181,25 @@ _INITIAL_FREQUENCY = "tasohwibmfcldpnegryuvjkqxz"  # English word-initial letter
 
 class DispatchScanner:
     """Named groups of patterns (no capturing groups inside) matched as whole words; ``finditer``
-    yields (name, match) for each match, leftmost first, without overlaps."""
+    yields (name, start, end) for every match of every group, overlapping ones included: a match that
+    starts inside another group's match ("witnessed *domestic violence*") or at the same word is kept,
+    so one rule's match never hides another's."""
 
     def __init__(self, groups: Iterable[tuple[str, list[str]]], flags: int = re.IGNORECASE):
         self.names: dict[str, str] = {}
         by_letter: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self._alone: dict[str, re.Pattern] = {}  # key -> the group's patterns alone, to test one word
+        self._by_first: dict[str, list[str]] = defaultdict(list)  # first letter ("" any) -> keys
         for index, (name, patterns) in enumerate(groups):
             key = f"n{index}"
             self.names[key] = name
+            self._alone[key] = re.compile("(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)", flags)
             for pattern in patterns:
                 letters = first_letters(pattern)
                 for letter in sorted(letters) if letters and all(ch.isalpha() for ch in letters) else [""]:
                     by_letter[letter][key].append(pattern)
+                    if key not in self._by_first[letter]:
+                        self._by_first[letter].append(key)
         parts = []
         ordered = sorted(by_letter.items(), key=lambda item: _INITIAL_FREQUENCY.find(item[0]) % 100)
         for number, (letter, keyed) in enumerate(ordered):
@@ -207,7 +214,27 @@ class DispatchScanner:
         self.pattern = re.compile(r"[^\w-]" + head + "(?:" + "|".join(parts) + r")(?!\w)", flags)
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
-        """(name, start, end) of each match in ``text``."""
-        for match in self.pattern.finditer(" " + text):
-            key = match.lastgroup
-            yield self.names[key.split("_", 1)[1]], match.start(key) - 1, match.end(key) - 1
+        """(name, start, end) of each match in ``text``, leftmost first; a group's match inside an
+        earlier match of the same group is not repeated."""
+        padded = " " + text
+        reach: dict[str, int] = {}  # key -> end of its last match (padded offsets)
+        position = 0
+        while True:
+            match = self.pattern.search(padded, position)
+            if match is None:
+                return
+            key = match.lastgroup.split("_", 1)[1]
+            start = match.start(match.lastgroup)
+            found = [(key, start, match.end(match.lastgroup))]
+            # other groups that match at the same word (one alternation reports only its first)
+            first = padded[start].lower()
+            for other in dict.fromkeys([*self._by_first.get(first, []), *self._by_first.get("", [])]):
+                if other != key:
+                    alone = self._alone[other].match(padded, start)
+                    if alone is not None:
+                        found.append((other, start, alone.end()))
+            for name_key, begin, end in found:
+                if begin >= reach.get(name_key, 0):
+                    reach[name_key] = end
+                    yield self.names[name_key], begin - 1, end - 1
+            position = start  # the next word may start inside this match

@@ -35,6 +35,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0  # files checked
     rules: int = 0  # rules run
+    suppressions: list[dict] = field(default_factory=list)  # inline suppressions with a reason (for audit)
 
     @property
     def errors(self) -> list[Finding]:

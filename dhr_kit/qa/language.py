@@ -15,6 +15,7 @@ from .catalogue import Where, finding, load_rule_data, where
 from .document import Document, Segment, joined
 from .fastscan import DispatchScanner
 from .findings import Finding
+from .quotes import mask_others_words
 from .workspace import DataText, Workspace
 
 
@@ -112,11 +113,13 @@ def _finding(rule: LanguageRule, file: str, line: int, column: int, matched: str
 _SCANS: dict[str, list] = {}  # text → its matches, in this process (the preview checks every chapter per save)
 
 
-def scan(text: str) -> list:
-    """The language rules' matches in ``text`` (remembered: most of a review has not changed since the last check)."""
+def lint_text(text: str) -> list[tuple[LanguageRule, int, int]]:
+    """The language rules' matches in the author's own words: names of organisations and statutes and
+    quotations (:mod:`.quotes`) are skipped. Remembered by text: most of a review has not changed since
+    the last check."""
     found = _SCANS.get(text)
     if found is None:
-        found = list(linter().scan(text))
+        found = list(linter().scan(mask_others_words(text)))
         if len(_SCANS) >= 1024:
             _SCANS.pop(next(iter(_SCANS)))
         _SCANS[text] = found
@@ -126,7 +129,7 @@ def scan(text: str) -> list:
 def lint_segments(file: str, segments: Iterable[Segment], at: Where | None = None) -> list[Finding]:
     found = []
     text, locate = joined(list(segments))
-    for rule, start, end in scan(text):
+    for rule, start, end in lint_text(text):
         place = locate(start, end)
         if place is not None:
             segment, offset = place
@@ -140,7 +143,7 @@ def lint_data(texts: Iterable[DataText]) -> list[Finding]:
     for item in texts:
         if item.quote:
             continue
-        for rule, start, end in scan(item.text):
+        for rule, start, end in lint_text(item.text):
             found.append(_finding(rule, item.file, item.line, 1, item.text[start:end], where("data", label=item.label)))
     return found
 

@@ -3,17 +3,17 @@ outputs: PDF size and tagging, image alt text, leaks (names, dates, local paths,
 in PDF text and metadata and in HTML text and meta tags."""
 from __future__ import annotations
 
-import hashlib
 import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .anonymity import NameList, identifier_findings, load_names, name_findings
+from .anonymity import NameList, load_names, scan_identifiers
 from .catalogue import Where, finding, where
 from .document import Document
 from .findings import Finding
-from .memo import FindingsMemo
+from .outputmap import OutputMap, Place
 from .outputscan import MAX_OUTPUT_MB, docx_findings, html_attribute_findings, size_findings
 from .workspace import Workspace
 
@@ -103,20 +103,37 @@ class _HtmlText(HTMLParser):
         self.comments.append((self.getpos()[0], data))
 
 
-def _text_findings(file: str, text: str, names: NameList, at: Where | None) -> list[Finding]:
+def _text_findings(file: str, text: str, names: NameList, at: Where | None, omap: OutputMap | None = None,
+                   locate: Callable[[int], Place | None] | None = None, output: str = "") -> list[Finding]:
+    """Leaks in an output's text. With an :class:`OutputMap` (a render: the executed chapters are known),
+    a problem whose text is in an executed chapter is left out (``check``/``check_book`` report it at its
+    source), and one only the output holds is placed by ``locate`` at its chapter and section."""
     def line_of(offset: int) -> int:
         return text.count("\n", 0, offset) + 1
 
-    found = name_findings(names, file, text, at)
-    found += identifier_findings(file, text, lambda offset: (line_of(offset), 1), at)
-    found += [finding("DHR-P005", file, line_of(m.start()), at=at, path=m.group(0)) for m in LOCAL_PATH.finditer(text)]
-    found += [finding("DHR-P006", file, line_of(m.start()), at=at) for m in _TRACEBACK_HEAD.finditer(text)]
-    found += [finding("DHR-P001", file, line_of(m.start()), at=at, note=m.group(0))
-              for m in _PLACEHOLDER_STRICT.finditer(text)]
+    raw: list[tuple[int, int, str, str | None, dict]] = []  # (start, end, rule, variant, fields)
+    for match in names.finditer(text) if names else ():
+        raw.append((match.start, match.end, "DHR-A001", None,
+                    {"entry_line": match.entry_line, "length": match.end - match.start}))
+    for hit in scan_identifiers(text):
+        raw.append((hit.start, hit.end, hit.rule, hit.variant, dict(hit.fields)))
+    raw += [(m.start(), m.end(), "DHR-P005", None, {"path": m.group(0)}) for m in LOCAL_PATH.finditer(text)]
+    raw += [(m.start(), m.end(), "DHR-P006", None, {}) for m in _TRACEBACK_HEAD.finditer(text)]
+    raw += [(m.start(), m.end(), "DHR-P001", None, {"note": m.group(0)}) for m in _PLACEHOLDER_STRICT.finditer(text)]
+    found = []
+    for start, end, rule, variant, fields in raw:
+        if omap and omap.known(text[start:end]):
+            continue  # the same problem, reported once, at its source (or accepted there)
+        place = locate(start) if omap and locate is not None else None
+        if place is not None:
+            found.append(finding(rule, place.file, place.line, variant=variant, at=where(
+                "output_section", output=output or file, chapter=place.chapter, section=place.section), **fields))
+        else:
+            found.append(finding(rule, file, line_of(start), variant=variant, at=at, **fields))
     return found
 
 
-def check_pdf(path: Path, file: str, names: NameList) -> list[Finding]:
+def check_pdf(path: Path, file: str, names: NameList, omap: OutputMap | None = None) -> list[Finding]:
     from pypdf import PdfReader  # imported here: `dhr check` on sources does not need it
 
     found: list[Finding] = []
@@ -132,9 +149,14 @@ def check_pdf(path: Path, file: str, names: NameList) -> list[Finding]:
     metadata = reader.metadata or {}
     meta_text = "\n".join(str(v) for v in metadata.values())
     found += _text_findings(file, meta_text, names, where("pdf_metadata"))
-    for number, text in enumerate(pdf_page_texts(path), 1):
-        for item in _text_findings(file, text, names, where("pdf_page", page=number)):
-            item.line = number
+    pages = pdf_page_texts(path)
+    for number, text in enumerate(pages, 1):
+        before = "\n".join(pages[:number - 1])
+        for item in _text_findings(file, text, names, where("pdf_page", page=number), omap,
+                                   lambda start, text=text, before=before: omap.place(before + "\n" + text[:start]),
+                                   output=file):
+            if item.file == file:
+                item.line = number
             found.append(item)
     return found
 
@@ -156,7 +178,7 @@ def pdf_page_texts(path: Path) -> list[str]:
     return texts
 
 
-def check_html(path: Path, file: str, names: NameList) -> list[Finding]:
+def check_html(path: Path, file: str, names: NameList, omap: OutputMap | None = None) -> list[Finding]:
     source = path.read_text(encoding="utf-8", errors="replace")
     parser = _HtmlText()
     parser.feed(source)
@@ -166,17 +188,17 @@ def check_html(path: Path, file: str, names: NameList) -> list[Finding]:
     for line, comment in parser.comments:
         found.append(finding("DHR-P007", file, line, comment=comment.strip()))
     text = html.unescape("".join(parser.text))
-    found += _text_findings(file, text, names, None)
-    found += _text_findings(file, "\n".join(parser.meta), names, where("html_meta"))
+    chapter = omap.chapter_of_page(path.stem) if omap else None
+    found += _text_findings(file, text, names, None, omap, lambda start: omap.place(text[:start], chapter), output=file)
+    found += _text_findings(file, "\n".join(parser.meta), names, where("html_meta"), omap)
     return found
 
 
-_PAGE_FINDINGS = FindingsMemo()  # a page unchanged since the last check (the preview)
-
-
 def check_output_files(root: Path, output_dir: Path, *, names_file, shown_as: str | None = None,
-                       max_output_mb: float = MAX_OUTPUT_MB) -> list[Finding]:
+                       max_output_mb: float = MAX_OUTPUT_MB, executed: dict[str, str] | None = None) -> list[Finding]:
+    """``executed`` (rel → executed Markdown, from a render): see :class:`OutputMap` — one finding per problem."""
     names, _ = load_names(names_file)
+    omap = OutputMap(executed) if executed else None
     found: list[Finding] = []
     output_dir = Path(output_dir)
     pdfs = sorted(output_dir.rglob("*.pdf"))
@@ -192,12 +214,11 @@ def check_output_files(root: Path, output_dir: Path, *, names_file, shown_as: st
         found.append(finding("DHR-P008", shown_as or relpath(output_dir, root), 1))
 
     for path in pdfs:
-        found += check_pdf(path, shown(path), names)
+        found += check_pdf(path, shown(path), names, omap)
     for path in pages:
-        file = shown(path)
-        found += _PAGE_FINDINGS.get((file, hashlib.sha256(path.read_bytes()).hexdigest(), names),
-                                    lambda: check_html(path, file, names) + html_attribute_findings(path, file, names))
-        found += size_findings(path, file, max_output_mb)
+        found += check_html(path, shown(path), names, omap)
+        found += html_attribute_findings(path, shown(path), names)
+        found += size_findings(path, shown(path), max_output_mb)
     for path in sorted(output_dir.rglob("*.docx")):
         found += docx_findings(path, shown(path), names)
         found += size_findings(path, shown(path), max_output_mb)

@@ -34,8 +34,8 @@ def to_text(result: CheckResult) -> str:
 
 
 def to_json(result: CheckResult) -> str:
-    return json.dumps({"findings": [f.to_dict() for f in result.findings], "summary": summary(result)},
-                      indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({"findings": [f.to_dict() for f in result.findings], "summary": summary(result),
+                       "suppressions": result.suppressions}, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_sarif(result: CheckResult) -> str:

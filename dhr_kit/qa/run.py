@@ -2,6 +2,7 @@
 rendered outputs (``check_outputs``); and the readiness gate for a chapter cell (``assert_ready``)."""
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,15 +13,15 @@ from ..denylist import read_deny_list
 from ..errors import BuildError, InputError
 from ..project import load_project
 from ..settings import DhrSettings
-from .anonymity import check_anonymity, identifier_findings, load_names, name_findings
+from .anonymity import check_anonymity, load_names, name_findings, segment_identifier_findings
 from .catalogue import catalogue, finding, resolve_severity, where
 from .config import severity_overrides
 from .coverage import check_coverage
 from .document import Document, parse_document
 from .evidence import check_evidence
+from .executed import ExecutedMap, cell_output_suppressions, executed_map
 from .figures import figure_findings
 from .findings import SEVERITY_ORDER, CheckResult, Finding
-from .memo import FindingsMemo
 from .language import check_language, lint_segments
 from .length import check_length, iso_date_findings, pdf_length_findings
 from .publication import TRACEBACK, check_output_files, check_publication, placeholder_findings
@@ -65,13 +66,21 @@ def check(target: Path | str | BuildContext, *, publish: bool = False, strict: b
         findings += family(ws)
     findings = finalize(findings, documents=ws.documents, overrides=ws.overrides, strict=ctx.strict,
                         publish=ctx.publish)
-    return CheckResult(findings, files=ws.files, rules=len(catalogue()))
+    suppressions = [s.to_dict(doc.file) for doc in ws.documents for s in doc.suppressions if s.reason]
+    return CheckResult(findings, files=ws.files, rules=len(catalogue()), suppressions=suppressions)
 
 
-_EXECUTED_FINDINGS = FindingsMemo()  # a chapter unchanged since the last check (the preview)
-
-
+# An executed chapter's findings, parsed document and line map, remembered in this process (the preview
+# checks every chapter on each save; most have not changed): keyed on everything they read.
+_EXECUTED: dict[tuple, tuple] = {}
 _LINK_TARGET = re.compile(r"\]\(<?([^)\s>]+)")
+
+
+def _remember_executed(key: tuple, value: tuple) -> tuple:
+    if len(_EXECUTED) >= 256:
+        _EXECUTED.pop(next(iter(_EXECUTED)))
+    _EXECUTED[key] = value
+    return value
 
 
 def _linked_files(root: Path, rel: str, markdown: str) -> tuple:
@@ -89,28 +98,31 @@ def _linked_files(root: Path, rel: str, markdown: str) -> tuple:
     return tuple(stats)
 
 
-def _executed_chapter_findings(root: Path, rel: str, markdown: str, source: str, names) -> list[Finding]:
-    """One executed chapter's findings (``source``: the chapter's .qmd text, whose lines ``check`` covers)."""
+def _executed_chapter(root: Path, rel: str, markdown: str, source: str | None, names) -> tuple:
+    """(findings, document, executed map or None) of one executed chapter; ``source``: its .qmd text."""
+    source_path = root / rel
+    source_lines = {line.strip() for line in source.splitlines()} if source is not None else set()
     findings: list[Finding] = []
-    source_lines = {line.strip() for line in source.splitlines()}
     doc = parse_document(markdown, rel)
+    emap = executed_map(source_path, rel, markdown) if source is not None else None
+    doc.suppressions = cell_output_suppressions(source_path, rel, emap) if emap is not None else []
     generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
                                                 for line in doc.lines[s.line - 1:s.end_line])]
     generated_at = where("generated")
     findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], generated_at)
     generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
     findings += [f for f in iso_date_findings(doc, " (in generated output)") if f.line in generated_lines]
-    for segment in generated:
-        findings += identifier_findings(rel, segment.text, segment.locate, generated_at)
+    findings += segment_identifier_findings(rel, generated, generated_at)
     findings += [f for f in placeholder_findings(doc) if f.line in generated_lines]
     text = "\n".join(doc.lines)
-    findings += name_findings(names, rel, text)
+    findings += [f for f in name_findings(names, rel, text)  # a source line's names: check() reports them
+                 if doc.lines[f.line - 1].strip() not in source_lines]
     findings += figure_findings(root, rel, markdown, names)
     for match in TRACEBACK.finditer(text):
         if match.group(0).startswith("Traceback"):
             findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
                                     variant="executed-chapter"))
-    return findings
+    return findings, doc, emap
 
 
 def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, publish: bool = False,
@@ -123,20 +135,31 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
     names, _ = load_names(ctx.deny_list)
     overrides = severity_overrides(ctx.project.dhr)
     findings: list[Finding] = []
+    documents = []
+    maps: dict[str, ExecutedMap] = {}
     for rel, markdown in chapters.items():
         source_path = root / rel
-        source = ""
-        if source_path.is_file() and source_path.suffix == ".qmd":
-            source = source_path.read_text(encoding="utf-8")
-        findings += _EXECUTED_FINDINGS.get((str(root), rel, markdown, source, names, _linked_files(root, rel, markdown)),
-                                           lambda: _executed_chapter_findings(root, rel, markdown, source, names))
-    findings = finalize(findings, documents=[], overrides=overrides, strict=ctx.strict, publish=publish)
+        source = source_path.read_text(encoding="utf-8") \
+            if source_path.is_file() and source_path.suffix == ".qmd" else None
+        key = (str(root), rel, markdown, source, names, _linked_files(root, rel, markdown))
+        found, doc, emap = _EXECUTED.get(key) or _remember_executed(key, _executed_chapter(root, rel, markdown, source,
+                                                                                            names))
+        findings += [copy.copy(item) for item in found]  # (finalize sets severities and lines on them)
+        documents.append(doc)
+        if emap is not None:
+            maps[rel] = emap
+    findings = finalize(findings, documents=documents, overrides=overrides, strict=ctx.strict, publish=publish)
+    for item in findings:  # reported at the source: the cell that generated the text, or the copied line
+        emap = maps.get(item.file)
+        line = emap.source_line(item.line) if emap is not None else None
+        if line is not None:
+            item.line, item.column = line, (item.column if emap.copied(item.line) else 1)
     return CheckResult(findings, files=len(chapters), rules=len(catalogue()))
 
 
 def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, publish: bool = False,
                   strict: bool = False, names_file: Path | str | None = None,
-                  shown_as: str | None = None) -> CheckResult:
+                  shown_as: str | None = None, executed: dict[str, str] | None = None) -> CheckResult:
     """Check rendered outputs: PDF size and tagging, image alt text, leaks in text and metadata.
 
     ``target`` is a resolved BuildContext, or a folder (a project root, or a copied output folder without a
@@ -156,7 +179,7 @@ def check_outputs(target: Path | str | BuildContext, output_dir: Path | str, *, 
         except InputError:  # outputs can be checked without a valid project (e.g. a copied _book folder)
             overrides = {}
     findings = check_output_files(root, Path(output_dir), names_file=deny, shown_as=shown_as,
-                                  max_output_mb=limit)
+                                  max_output_mb=limit, executed=executed)
     for pdf in sorted(Path(output_dir).glob("*.pdf")):
         if pdf.name != "executive-summary.pdf":
             findings += pdf_length_findings(pdf, f"{shown_as or Path(output_dir).name}/{pdf.name}")

@@ -158,6 +158,11 @@ def build_workspace(target: Path | str | BuildContext, *, publish: bool = False,
         raise InputError(problems)
     appendix = {ref.rel: ref.appendix for ref in ctx.project.chapters}
     documents = [chapter_document(chapter, appendix=appendix[chapter.rel]) for chapter in chapters]
+    from ..helpers.validation import helper_problems  # what a helper the chapters call would refuse at render
+
+    problems = helper_problems(review, {call.name for doc in documents for call in doc.calls}, publish=ctx.publish)
+    if problems:
+        raise InputError(problems)
     return Workspace(ctx.root, ctx.project, review, documents, publish=ctx.publish, deny_list=ctx.deny_list,
                      overrides=severity_overrides(ctx.project.dhr))
 

@@ -76,7 +76,7 @@ class OutputChecks:
         output_dir = ctx.project.output_dir
         shown_as = output_dir.relative_to(ctx.root).as_posix() if output_dir.is_relative_to(ctx.root) \
             else output_dir.name
-        return qa.check_outputs(ctx, subject.output_dir, shown_as=shown_as)
+        return qa.check_outputs(ctx, subject.output_dir, shown_as=shown_as, executed=dict(subject.executed) or None)
 
 
 DEFAULT_GATES: tuple[Gate, ...] = (SourceChecks(), ExecutedChapterChecks(), OutputChecks())

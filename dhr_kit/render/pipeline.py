@@ -190,6 +190,7 @@ def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, stag
     lap = time.perf_counter()
     written = engine.write(ctx, execution, staging, options, progress)
     lap = result.lap("write (pandoc, pages)", lap)
+    executed = execution.executed_markdown or {}
     if execution.executed_markdown is None:
         executed = engine.executed_from_outputs(ctx, staging)
         if executed:
@@ -197,7 +198,7 @@ def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, stag
                       open_errors, result.qa_findings)
     late: list | None = [] if open_errors is not None else None
     drop = frozenset() if {"html", "pdf"} & set(ctx.formats) else frozenset({"DHR-P008"})  # no PDF/HTML to find
-    run_gates(gates, OUTPUTS, ctx, GateInput(output_dir=staging), progress, result.qa_results, late,
+    run_gates(gates, OUTPUTS, ctx, GateInput(executed=executed, output_dir=staging), progress, result.qa_results, late,
               result.qa_findings, drop_rules=drop)
     result.lap("QA: outputs", lap)
     if late and execution.book is not None:
