@@ -57,8 +57,14 @@ class BuildContext:
             if "review" not in self._memo:
                 from .loader import load_review  # pandas and pydantic models: only when the data is needed
 
+                signature = data_signature(self.root)
                 try:
-                    self._memo["review"] = load_review(self.root)
+                    self._memo["review"] = _REVIEWS.get(signature) if signature is not None else None
+                    if self._memo["review"] is None:
+                        self._memo["review"] = load_review(self.root)
+                        if signature is not None:
+                            _REVIEWS.clear()
+                            _REVIEWS[signature] = self._memo["review"]
                 except InputError as exc:
                     self._memo["review"] = exc
             value = self._memo["review"]
@@ -70,6 +76,33 @@ class BuildContext:
         """The DHR_* variables a chapter of this build runs with (read back by :mod:`dhr_kit.context`)."""
         return chapter_environment(self.root, publish=self.publish, chapter_dir=chapter_dir,
                                    names_file=self.deny_list.path)
+
+
+# The last review loaded in this process, by the signature of its data files (the preview builds again
+# on every save; the data rarely changed). Files modified in the last 2 s are never trusted to it.
+_REVIEWS: dict[tuple, Review] = {}
+
+
+def data_signature(root: Path) -> tuple | None:
+    """(path, inode, size, mtime) of every file under ``data/``; None when one changed in the last 2 s
+    (too recent to trust: a second write in the same clock tick would go unseen)."""
+    import os
+    import time
+
+    data = root / "data"
+    if not data.is_dir():
+        return None
+    entries = []
+    now = time.time()
+    for path in sorted(data.rglob("*")):
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        if now - info.st_mtime < 2.0:
+            return None
+        entries.append((str(path), info.st_ino, info.st_size, info.st_mtime_ns))
+    return (str(root.resolve()), tuple(entries))
 
 
 def resolve_context(root: Path | str = ".", *, publish: bool = False, strict: bool = False,

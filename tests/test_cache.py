@@ -49,6 +49,48 @@ def test_changed_data_file_reexecutes_only_its_reader(warm_project):
     assert (root / "_book" / "markdown" / "b.md").read_text(encoding="utf-8").count("7") == 1
 
 
+def test_a_prose_edit_runs_nothing_a_code_edit_runs_its_chapter(warm_project):
+    """A chapter's run is keyed on its code cells and front matter: the author's prose is not code."""
+    root, _ = warm_project
+    chapter = root / "chapters" / "a.qmd"
+    chapter.write_text("# Chapter a\n\nA new opening sentence moves the cell down.\n"
+                       + chapter.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
+    prose = render(root, to="markdown", quiet=True, engine="embedded")
+    assert prose.kernels_started == 0 and prose.executed == []
+    assert "A new opening sentence" in prose.book.chapters[0].markdown
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(".split()[-1])", ".split()[-1] + '!')"),
+                       encoding="utf-8")
+    code = render(root, to="markdown", quiet=True, engine="embedded")
+    assert code.executed == ["chapters/a.qmd"] and "!" in code.book.chapters[0].markdown
+
+
+def test_an_inline_expression_is_code_and_a_new_dhr_kit_runs_every_chapter(warm_project, monkeypatch):
+    """Prose is not code, but an inline `{python}` expression in it is; and a change to dhr-kit itself (an edit
+    to a checkout keeps the version number) makes the cached work stale."""
+    root, _ = warm_project
+    chapter = root / "chapters" / "b.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nTwice two is `{python} 2 * 2`.\n", encoding="utf-8")
+    inline = render(root, to="markdown", quiet=True, engine="embedded")
+    assert inline.executed == ["chapters/b.qmd"] and "Twice two is 4." in inline.book.chapters[1].markdown
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("2 * 2", "2 * 3"), encoding="utf-8")
+    changed = render(root, to="markdown", quiet=True, engine="embedded")
+    assert changed.executed == ["chapters/b.qmd"] and "Twice two is 6." in changed.book.chapters[1].markdown
+
+    from dhr_kit.render import run_chapters
+
+    monkeypatch.setattr(run_chapters, "code_version", lambda: "0.1.0+another-checkout")
+    upgraded = render(root, to="markdown", quiet=True, engine="embedded")
+    assert upgraded.executed == ["chapters/a.qmd", "chapters/b.qmd"]
+
+
+def test_code_version_follows_the_package_files():
+    from dhr_kit import __version__
+    from dhr_kit.render.cache import code_version
+
+    assert code_version() == code_version() and code_version().startswith(__version__ + "+")
+    assert code_version.__wrapped__() == code_version()  # (computed from the files, not remembered elsewhere)
+
+
 def test_freeze_true_keeps_cached_outputs(warm_project):
     root, _ = warm_project
     config = root / "_quarto.yml"

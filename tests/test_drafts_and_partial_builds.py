@@ -67,6 +67,16 @@ def test_draft_with_a_language_error_renders_with_the_findings_page(draft: Path)
     assert document.index(FINDINGS_TITLE) < document.index("Preface")
 
 
+def test_the_draft_executive_summary_lists_the_open_findings_too(draft: Path) -> None:
+    """The summary is circulated on its own: its readers see the open findings before the summary."""
+    pages = _pdf_pages(draft / "_book" / "executive-summary.pdf")
+    findings_page = next(n for n, text in enumerate(pages) if FINDINGS_TITLE in text)
+    summary_page = next(n for n, text in enumerate(pages) if "Executive summary" in text and n > findings_page)
+    assert "DHR-L003" in pages[findings_page] and "chapters/09-overview.qmd" in pages[findings_page]
+    assert findings_page < summary_page
+    assert all("DRAFT" in text for text in pages)  # the draft marking on every page
+
+
 def test_publish_stays_strict_and_keeps_the_draft(draft: Path, capsys) -> None:
     before = _digests(draft / "_book", "**/*")
     assert main(["render", str(draft), "--engine", "embedded", "--quiet", "--publish", "--no-names"]) == 1
@@ -119,6 +129,11 @@ def test_a_draft_lists_errors_found_only_in_its_outputs(tmp_path: Path) -> None:
     index = (root / "_book" / "index.html").read_text(encoding="utf-8")
     findings = index[index.index(FINDINGS_TITLE):index.index("</main>")]
     assert "DHR-P004" in findings and "_book/09-overview.html" in findings and ".tmp-" not in findings
+    # Nothing changed: a partial build of another format finds the HTML current (it was written again with
+    # its outputs' findings; that second writing is what its stamp must describe — no false "stale").
+    assert main(["render", str(root), "--engine", "embedded", "--quiet", "--to", "docx"]) == 0
+    log = json.loads((root / "_book" / "build-log.json").read_text(encoding="utf-8"))["formats"]
+    assert (log["docx"]["state"], log["html"]["state"]) == ("built", "current")
 
 
 def test_input_problems_and_qa_findings_in_one_run(tmp_path: Path, capsys) -> None:

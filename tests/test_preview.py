@@ -120,11 +120,12 @@ def test_warm_kernels_start_once_across_renders(tmp_path: Path) -> None:
     try:
         first = render(root, to="html", engine="embedded", quiet=True, warm_kernels=kernels)
         assert first.kernels_started >= 1
-        _append(chapter, "A sentence that makes the chapter run again.")
+        # a new cell makes the chapter run again (a prose edit alone would not: the cache keys on the code)
+        _append(chapter, "```{python}\n#| echo: false\nprint('Printed by a cell run in the warm kernel.')\n```")
         second = render(root, to="html", engine="embedded", quiet=True, warm_kernels=kernels)
         assert "chapters/08-chronology.qmd" in second.executed
         assert second.kernels_started == 0
         page = (root / "_book" / "08-chronology.html").read_text(encoding="utf-8")
-        assert "A sentence that makes the chapter run again." in page
+        assert "Printed by a cell run in the warm kernel." in page
     finally:
         kernels.shutdown()

@@ -22,6 +22,7 @@ from .watch import changed, snapshot, watched_paths
 SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                    "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'")
 WAIT_SECONDS = 20.0  # a long poll: the page asks "anything newer than version N?"
+FOLLOW_UP_QUIET_SECONDS = 0.5  # a follow-up build waits until the pages have had this long without a request
 
 
 @dataclass
@@ -32,13 +33,14 @@ class BuildState:
     built_once: bool = False
     findings_by_page: dict[str, list] = field(default_factory=dict)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # the render's seconds per step
 
 
 class PreviewServer:
     """``start()`` builds once and serves; ``rebuild()`` is what a save triggers; ``stop()`` ends both."""
 
     def __init__(self, root: Path | str, *, port: int = 0, names_file: Path | str | None = None,
-                 poll_seconds: float = 0.2, log: TextIO | None = None):
+                 poll_seconds: float = 0.1, log: TextIO | None = None):
         self.project = load_project(root)
         self.root = self.project.root
         self.names_file = names_file
@@ -47,6 +49,9 @@ class PreviewServer:
         self.state = BuildState()
         self._changed = threading.Condition()
         self._build_lock = threading.Lock()
+        self._busy = 0  # builds running
+        self._deferred: list[str] = []  # chapters a follow-up build runs (see rebuild)
+        self._last_request = time.monotonic()  # when a page last asked for something
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         try:
@@ -72,32 +77,50 @@ class PreviewServer:
 
     # ---- building -------------------------------------------------------------------------------
 
-    def rebuild(self, reason: str = "", *, show_progress: bool = False) -> BuildState:
+    def rebuild(self, reason: str = "", *, show_progress: bool = False, saved: frozenset[str] = frozenset()) -> BuildState:
         """Render the HTML (draft); record the outcome and wake every open page. ``show_progress``: the
-        render's own step lines (the first build may take a minute: it executes every chapter)."""
+        render's own step lines (the first build may take a minute: it executes every chapter).
+
+        ``saved``: the chapter sources just saved (project-relative). Another chapter that only reads them
+        (the readiness gate reads every chapter) keeps its last run for this build, so the saved chapter's
+        page shows at once; the watcher runs them in a follow-up build once the open pages have reloaded
+        (they reload again only if that changed the outputs)."""
         from ..render import render
 
+        with self._changed:
+            self._busy += 1
+        try:
+            return self._rebuild(render, reason, show_progress, saved)
+        finally:
+            with self._changed:
+                self._busy -= 1
+                self._changed.notify_all()
+
+    def _rebuild(self, render, reason: str, show_progress: bool, saved: frozenset[str]) -> BuildState:
         with self._build_lock:
             with self._changed:
                 self.state.building = True
             started = time.perf_counter()
-            error, findings_by_page = None, self.state.findings_by_page
+            error, findings_by_page, timings, deferred, unchanged = None, self.state.findings_by_page, {}, [], False
             try:
                 from ..render.progress import Progress
 
                 progress = Progress(quiet=not show_progress, stream=self.log)
                 result = render(self.root, to="html", engine="embedded", names_file=self.names_file, progress=progress,
-                                warm_kernels=self.kernels)
+                                warm_kernels=self.kernels, defer_readers_of=saved)
                 findings_by_page = _findings_by_page(result)
+                timings, deferred = result.timings, result.deferred
+                unchanged = (result.writers_skipped and self.state.error is None and self.state.built_once
+                             and findings_by_page == self.state.findings_by_page)
             except DhrError as exc:
                 error = str(exc)
             except Exception as exc:  # noqa: BLE001 — the preview stays up; the page says what happened
                 error = f"internal error {type(exc).__name__}: {exc} (a bug in dhr-kit; please report it)"
             seconds = time.perf_counter() - started
             with self._changed:
-                self.state = BuildState(version=self.state.version + 1, building=False, error=error,
+                self.state = BuildState(version=self.state.version + (0 if unchanged else 1), building=False, error=error,
                                         built_once=self.state.built_once or error is None,
-                                        findings_by_page=findings_by_page, seconds=seconds)
+                                        findings_by_page=findings_by_page, seconds=seconds, timings=timings)
                 self._changed.notify_all()
             what = f" ({reason})" if reason else ""
             if error is None:
@@ -105,7 +128,13 @@ class PreviewServer:
                 self._say(f"built in {seconds:.1f} s{what}; {count} QA finding{'s' if count != 1 else ''} shown on the pages")
             else:
                 self._say(f"build failed{what}: {error}")
+            with self._changed:
+                self._deferred = deferred
             return self.state
+
+    def _follow_up_due(self) -> bool:
+        """Chapters were left to a follow-up build, and the open pages are done fetching the last one."""
+        return bool(self._deferred) and time.monotonic() - self._last_request >= FOLLOW_UP_QUIET_SECONDS
 
     def _watch(self) -> None:
         paths = watched_paths(self.project)
@@ -114,18 +143,31 @@ class PreviewServer:
             after = snapshot(paths, self.output_dir)
             diff = changed(before, after)
             if not diff:
+                if self._follow_up_due():
+                    deferred = self._deferred
+                    self.rebuild(f"{', '.join(deferred)} read{'s' if len(deferred) == 1 else ''} the saved chapter")
+                    before = after  # a save while it built is seen at the next look
                 continue
             time.sleep(0.05)  # an editor's save may be a write then a rename: let it land
             after = snapshot(paths, self.output_dir)
             names = ", ".join(Path(p).relative_to(self.root).as_posix() if Path(p).is_relative_to(self.root) else p
                               for p in changed(before, after)[:3])
-            self.rebuild(f"{names} changed")
+            saved = frozenset(rel for p in changed(before, after) if (rel := self._chapter_rel(Path(p))))
+            self.rebuild(f"{names} changed", saved=saved)
             try:
                 self.project = load_project(self.root)  # chapters may have been added to _quarto.yml
                 paths = watched_paths(self.project)
             except DhrError:
                 pass  # the build reported it; keep watching the same files
-            before = snapshot(paths, self.output_dir)
+            # Files newly watched as they are now, the others as they were before the build: a save while it
+            # built is seen at the next look.
+            current = snapshot(paths, self.output_dir)
+            before = {**current, **{k: v for k, v in after.items() if k in current}}
+
+    def _chapter_rel(self, path: Path) -> str | None:
+        """The project-relative path of a chapter source (None for data, configuration, images…)."""
+        chapters = {ref.path.resolve(): ref.rel for ref in self.project.chapters}
+        return chapters.get(path.resolve())
 
     # ---- lifecycle ------------------------------------------------------------------------------
 
@@ -152,6 +194,12 @@ class PreviewServer:
         for thread in self._threads:
             thread.join(timeout=30)
         self.kernels.shutdown()
+
+    def wait_idle(self, timeout: float, *, follow_up: bool = True) -> bool:
+        """Wait until no build runs (with ``follow_up``: nor is one due for deferred chapters); False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: (self._busy == 0 and not (follow_up and self._deferred)) or self._stop.is_set(), timeout=timeout)
 
     def wait_for_change(self, version: int, timeout: float) -> BuildState:
         with self._changed:
@@ -180,6 +228,8 @@ def _handler(server: PreviewServer):
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 — the http.server API
             url = urlparse(self.path)
+            if url.path != "/__dhr__/wait":
+                server._last_request = time.monotonic()
             if url.path == "/__dhr__/wait":
                 version = int((parse_qs(url.query).get("version") or ["-1"])[0] or -1)
                 state = server.wait_for_change(version, WAIT_SECONDS)
@@ -200,6 +250,9 @@ def _handler(server: PreviewServer):
             target = (out / rel).resolve()
             if not target.is_relative_to(out):
                 return self._send(404, "text/plain", b"not found")
+            if not target.is_file() and state.built_once and server.state.building:
+                server.wait_idle(60, follow_up=False)  # the output folder is being swapped: serve the new one
+                state = server.state
             if not target.is_file():
                 if not state.built_once:
                     panel = error_panel(state.error) if state.error else \

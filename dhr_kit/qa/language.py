@@ -110,11 +110,20 @@ def _finding(rule: LanguageRule, file: str, line: int, column: int, matched: str
     return finding(rule.id, file, line, column, at=at, match=" ".join(matched.split()))
 
 
-def lint_text(text: str) -> Iterator[tuple[LanguageRule, int, int]]:
+_SCANS: dict[str, list] = {}  # text → its matches, in this process (the preview checks every chapter per save)
+
+
+def lint_text(text: str) -> list[tuple[LanguageRule, int, int]]:
     """The language rules' matches in the author's own words: names of organisations and statutes and
-    quotations (:mod:`.quotes`) are skipped."""
-    masked = mask_others_words(text)
-    return linter().scan(masked)
+    quotations (:mod:`.quotes`) are skipped. Remembered by text: most of a review has not changed since
+    the last check."""
+    found = _SCANS.get(text)
+    if found is None:
+        found = list(linter().scan(mask_others_words(text)))
+        if len(_SCANS) >= 1024:
+            _SCANS.pop(next(iter(_SCANS)))
+        _SCANS[text] = found
+    return found
 
 
 def lint_segments(file: str, segments: Iterable[Segment], at: Where | None = None) -> list[Finding]:

@@ -24,6 +24,22 @@ def normalise(text: str) -> str:
     return " ".join(_MARKUP.sub("", text.translate(_QUOTES)).lower().split())
 
 
+_CHAPTER_MAPS: dict[tuple[str, str], tuple[str, list[tuple[Section, str]]]] = {}
+
+
+def _chapter_map(rel: str, markdown: str) -> tuple[str, list[tuple[Section, str]]]:
+    """A chapter's normalised text and its titled sections (remembered in this process: the preview checks
+    the outputs on every save, and most chapters have not changed)."""
+    known = _CHAPTER_MAPS.get((rel, markdown))
+    if known is None:
+        sections = [(section, title) for section in parse_document(markdown, rel).sections
+                    if (title := normalise(section.title))]
+        if len(_CHAPTER_MAPS) >= 256:
+            _CHAPTER_MAPS.pop(next(iter(_CHAPTER_MAPS)))
+        known = _CHAPTER_MAPS[rel, markdown] = (normalise(markdown), sections)
+    return known
+
+
 @dataclass(frozen=True)
 class Place:
     file: str  # the chapter's source file
@@ -36,16 +52,15 @@ class OutputMap:
     """The executed chapters (rel → Markdown) as the outputs' text is checked against them."""
 
     def __init__(self, executed: Mapping[str, str]):
-        self._texts = {rel: normalise(markdown) for rel, markdown in executed.items()}
+        self._texts: dict[str, str] = {}
         self._sections: list[tuple[str, Section, str]] = []  # (rel, section, normalised title)
         self._chapter_titles: dict[str, str] = {}
         for rel, markdown in executed.items():
-            doc = parse_document(markdown, rel)
-            for section in doc.sections:
-                title = normalise(section.title)
-                if title:
-                    self._sections.append((rel, section, title))
-                    self._chapter_titles.setdefault(rel, section.title)
+            text, sections = _chapter_map(rel, markdown)
+            self._texts[rel] = text
+            for section, title in sections:
+                self._sections.append((rel, section, title))
+                self._chapter_titles.setdefault(rel, section.title)
 
     def __bool__(self) -> bool:
         return bool(self._texts)

@@ -184,10 +184,22 @@ def pdf_page_texts(path: Path) -> list[str]:
     return texts
 
 
+_PAGES: dict[str, "_HtmlText"] = {}  # a page's parse by its text, in this process (the preview re-checks unchanged pages)
+
+
+def _parsed_page(source: str) -> "_HtmlText":
+    parser = _PAGES.get(source)
+    if parser is None:
+        parser = _HtmlText()
+        parser.feed(source)
+        if len(_PAGES) >= 128:
+            _PAGES.pop(next(iter(_PAGES)))
+        _PAGES[source] = parser
+    return parser
+
+
 def check_html(path: Path, file: str, names: NameList, omap: OutputMap | None = None) -> list[Finding]:
-    source = path.read_text(encoding="utf-8", errors="replace")
-    parser = _HtmlText()
-    parser.feed(source)
+    parser = _parsed_page(path.read_text(encoding="utf-8", errors="replace"))
     found: list[Finding] = []
     for line, src in parser.images_without_alt:
         found.append(finding("DHR-P004", file, line, variant="html", src=src))

@@ -2,8 +2,11 @@
 rendered outputs (``check_outputs``); and the readiness gate for a chapter cell (``assert_ready``)."""
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..config import BuildContext, as_context
 from ..denylist import read_deny_list
@@ -77,6 +80,71 @@ def check(target: Path | str | BuildContext, *, publish: bool = False, strict: b
     return CheckResult(findings, files=ws.files, rules=len(catalogue()), suppressions=suppressions)
 
 
+# An executed chapter's findings, parsed document and line map, remembered in this process (the preview
+# checks every chapter on each save; most have not changed): keyed on everything they read.
+_EXECUTED: dict[tuple, tuple] = {}
+_LINK_TARGET = re.compile(r"\]\(<?([^)\s>]+)")
+
+
+def _remember_executed(key: tuple, value: tuple) -> tuple:
+    if len(_EXECUTED) >= 256:
+        _EXECUTED.pop(next(iter(_EXECUTED)))
+    _EXECUTED[key] = value
+    return value
+
+
+def _linked_files(root: Path, rel: str, markdown: str) -> tuple:
+    """(path, size, mtime) of the files a chapter links to (its figures: their text is checked too)."""
+    folder = (root / rel).parent
+    stats = []
+    for target in dict.fromkeys(_LINK_TARGET.findall(markdown)):
+        if "://" in target:
+            continue
+        try:
+            info = (folder / unquote(target)).stat()
+        except (OSError, ValueError):
+            continue
+        stats.append((target, info.st_size, info.st_mtime_ns))
+    return tuple(stats)
+
+
+def _source_lines(source_path: Path, rel: str) -> tuple[str, ...] | None:
+    """A .qmd chapter's lines as written (its includes expanded); None for other chapters."""
+    if not (source_path.is_file() and source_path.suffix == ".qmd"):
+        return None
+    try:
+        return tuple(read_chapter(source_path, rel).lines)
+    except InputError:
+        return tuple(source_path.read_text(encoding="utf-8").splitlines())
+
+
+def _executed_chapter(root: Path, rel: str, markdown: str, lines: tuple[str, ...] | None, names) -> tuple:
+    """(findings, figure findings — at their source line already —, document, executed map or None) of one
+    executed chapter; ``lines``: its .qmd source lines."""
+    source_path = root / rel
+    source_lines = {line.strip() for line in lines} if lines is not None else set()
+    findings: list[Finding] = []
+    doc = parse_document(markdown, rel)
+    emap = executed_map(source_path, rel, markdown) if lines is not None else None
+    doc.suppressions = cell_output_suppressions(source_path, rel, emap) if emap is not None else []
+    generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
+                                                for line in doc.lines[s.line - 1:s.end_line])]
+    generated_at = where("generated")
+    findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], generated_at)
+    generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
+    findings += [f for f in iso_date_findings(doc, " (in generated output)") if f.line in generated_lines]
+    findings += segment_identifier_findings(rel, generated, generated_at)
+    findings += [f for f in placeholder_findings(doc) if f.line in generated_lines]
+    text = "\n".join(doc.lines)
+    findings += [f for f in name_findings(names, rel, text)  # a source line's names: check() reports them
+                 if doc.lines[f.line - 1].strip() not in source_lines]
+    for match in TRACEBACK.finditer(text):
+        if match.group(0).startswith("Traceback"):
+            findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
+                                    variant="executed-chapter"))
+    return findings, figure_findings(root, rel, markdown, names), doc, emap
+
+
 def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, publish: bool = False,
                strict: bool = False, names_file: Path | str | None = None) -> CheckResult:
     """Check executed chapters (rel path -> executed Markdown): language, anonymity, placeholders and
@@ -92,38 +160,17 @@ def check_book(target: Path | str | BuildContext, chapters: dict[str, str], *, p
     at_source: set[int] = set()  # findings located at their source line already (figures)
     for rel, markdown in chapters.items():
         source_path = root / rel
-        source_lines = set()
-        if source_path.is_file() and source_path.suffix == ".qmd":  # includes expanded: the text as written
-            try:
-                source_lines = {line.strip() for line in read_chapter(source_path, rel).lines}
-            except InputError:
-                source_lines = {line.strip() for line in source_path.read_text(encoding="utf-8").splitlines()}
-        doc = parse_document(markdown, rel)
-        emap = executed_map(source_path, rel, markdown) if source_path.is_file() and source_path.suffix == ".qmd" \
-            else None
-        doc.suppressions = cell_output_suppressions(source_path, rel, emap) if emap is not None else []
+        lines = _source_lines(source_path, rel)
+        key = (str(root), rel, markdown, lines, names, _linked_files(root, rel, markdown))
+        found, located, doc, emap = _EXECUTED.get(key) or _remember_executed(
+            key, _executed_chapter(root, rel, markdown, lines, names))
+        findings += [copy.copy(item) for item in found]  # (finalize sets severities and lines on them)
+        at_figures = [copy.copy(item) for item in located]
+        at_source.update(id(f) for f in at_figures)
+        findings += at_figures
+        documents.append(doc)
         if emap is not None:
             maps[rel] = emap
-        documents.append(doc)
-        generated = [s for s in doc.segments if any(line.strip() and line.strip() not in source_lines
-                                                    for line in doc.lines[s.line - 1:s.end_line])]
-        generated_at = where("generated")
-        findings += lint_segments(rel, [s for s in generated if s.kind in ("prose", "heading")], generated_at)
-        generated_lines = {n for s in generated for n in range(s.line, s.end_line + 1)}
-        findings += [f for f in iso_date_findings(doc, " (in generated output)") if f.line in generated_lines]
-        findings += segment_identifier_findings(rel, generated, generated_at)
-        findings += [f for f in placeholder_findings(doc) if f.line in
-                     {n for s in generated for n in range(s.line, s.end_line + 1)}]
-        text = "\n".join(doc.lines)
-        findings += [f for f in name_findings(names, rel, text)  # a source line's names: check() reports them
-                     if doc.lines[f.line - 1].strip() not in source_lines]
-        located = figure_findings(root, rel, markdown, names)  # already at their source line
-        at_source.update(id(f) for f in located)
-        findings += located
-        for match in TRACEBACK.finditer(text):
-            if match.group(0).startswith("Traceback"):
-                findings.append(finding("DHR-P006", rel, text.count("\n", 0, match.start()) + 1,
-                                        variant="executed-chapter"))
     findings = finalize(findings, documents=documents, overrides=overrides, strict=ctx.strict, publish=publish)
     for item in findings:  # reported at the source: the cell that generated the text, or the copied line
         if id(item) in at_source:

@@ -61,7 +61,16 @@ class Workspace:
 
     @cached_property
     def data_texts(self) -> list[DataText]:
-        return collect_data_texts(self.root, self.table)
+        from ..config import data_signature
+
+        signature = data_signature(self.root)  # unchanged data since the last check (the preview): not read again
+        if signature is not None and signature in _DATA_TEXTS:
+            return list(_DATA_TEXTS[signature])
+        texts = collect_data_texts(self.root, self.table)
+        if signature is not None:
+            _DATA_TEXTS.clear()
+            _DATA_TEXTS[signature] = tuple(texts)
+        return texts
 
     def table(self, path: Path, known: tuple[str, ...] = ()):
         """A data table (CSV or XLSX) read once per run, rows with their lines; None if unreadable."""
@@ -180,6 +189,9 @@ def _yaml_texts(path: Path, root: Path, keys: set[str], quote_keys: set[str] = f
     return [DataText(file, line, text, ".".join(str(p) for p in key_path), quote=key_path[-1] in quote_keys)
             for key_path, line, text in yaml_index(path)[1]
             if key_path[-1] in keys | quote_keys and text.strip()]
+
+
+_DATA_TEXTS: dict[tuple, tuple[DataText, ...]] = {}  # the last data read in this process, by file signature
 
 
 def collect_data_texts(root: Path, read=None) -> list[DataText]:

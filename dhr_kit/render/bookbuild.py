@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from .. import __version__
 from ..config import BuildContext
 from ..errors import InputError, Problem
 from ..source.shortcodes import ShortcodeValues
 from ..yamlio import load_yaml_file
 from .assemble import ChapterMarkdown, chapter_markdown
 from .book import Book, BookChapter
-from .cache import BookCache
+from .cache import BookCache, code_version
 from .crossref import NumberedChapter, SourceChapter, number_book
 from .run_chapters import Executed
 
@@ -43,12 +42,19 @@ def read_variables(root: Path) -> dict | None:
     return data or {}
 
 
+_NUMBERED: dict[tuple[str, str], tuple[list[NumberedChapter], list[Problem]]] = {}  # the last book numbered here
+
+
 def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[list[NumberedChapter], list[Problem]]:
     """The book pass (pandoc), cached by the digest of its input."""
     project = ctx.project
     cache = BookCache(project.root)
     digest = cache.digest([[s.rel, s.markdown, s.appendix, s.title] for s in sources]
-                          + [project.number_sections(), __version__])
+                          + [project.number_sections(), code_version()])
+    known = (str(project.root), digest)
+    if known in _NUMBERED:  # this process numbered it already: the same (shared) blocks, no reading
+        numbered, problems = _NUMBERED[known]
+        return list(numbered), list(problems)
     stored = cache.load(digest)
     if stored is not None:
         try:
@@ -56,8 +62,10 @@ def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[
         except TypeError:
             pass  # written by another version: numbered again
     numbered, problems = number_book(sources, project.root, number_sections=project.number_sections())
-    cache.store(digest, [asdict(c) for c in numbered], [asdict(p) for p in problems])
-    return numbered, problems
+    cache.store(digest, [dict(c.__dict__) for c in numbered], [asdict(p) for p in problems])  # (asdict would copy every AST node)
+    _NUMBERED.clear()
+    _NUMBERED[known] = (numbered, problems)
+    return list(numbered), list(problems)
 
 
 _UNREAD = object()

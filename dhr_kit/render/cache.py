@@ -1,12 +1,13 @@
 """The build caches under `.dhr-cache/`: a chapter's cell outputs and what they depended on (`chapters/`),
 and the numbered book (`book.json`). The output folder's stamp is in :mod:`.outputs`.
 
-An entry is valid when the chapter source, `_quarto.yml`, the dhr-kit version and the build mode
+An entry is valid when the chapter source, `_quarto.yml`, dhr-kit's own files (``code_version``) and the build mode
 (draft/publish) hash to the stored key AND every file/folder the kernel read still hashes the same.
 When the read-set is unknown, every file under `data/` counts as read (conservative).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -14,16 +15,64 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
+
 CACHE_DIR = ".dhr-cache"
 FORMAT_VERSION = 2  # 2: cell figures as SVG + PNG (a cache of PNG-only outputs is re-executed)
 
 
+@functools.cache
+def code_version() -> str:
+    """dhr-kit's version and a digest of its own files (code, rules, templates): what cached work depends on
+    in dhr-kit itself. A release bump and an edit to a checkout (or an upgrade that kept the version
+    number) both make chapters run, and the book be numbered, again. Computed once per process."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
 def sha256_file(path: Path) -> str:
+    signature = _signature(path)
+    known = _FILE_DIGESTS.get(signature) if signature is not None else None
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return _remember(_FILE_DIGESTS, signature, digest.hexdigest())
+
+
+# Within a process (the preview) a file whose inode, size and modification time are unchanged is not read
+# again. Only files last modified more than SETTLED_SECONDS ago are remembered: a second write within the
+# file system's clock tick cannot go unnoticed (git's "racy" rule).
+SETTLED_SECONDS = 2.0
+_MEMO_SIZE = 4096
+_FILE_DIGESTS: dict[tuple, str] = {}
+
+
+def _signature(path: Path) -> tuple | None:
+    """(path, inode, size, mtime) of a settled file, else None (not to be remembered)."""
+    import time
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if time.time() - info.st_mtime < SETTLED_SECONDS:
+        return None
+    return (os.fspath(path), info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _remember(memo: dict, signature: tuple | None, value: Any, size: int = _MEMO_SIZE) -> Any:
+    if signature is not None:
+        if len(memo) >= size:
+            memo.pop(next(iter(memo)))
+        memo[signature] = value
+    return value
 
 
 def _listing_hash(path: Path) -> str:
@@ -88,6 +137,9 @@ class CacheEntry:
     seconds: float = 0.0
 
 
+_ENTRIES: dict[tuple, "CacheEntry"] = {}  # entries read in this process, by file signature
+
+
 class ChapterCache:
     def __init__(self, root: Path):
         self.root = root
@@ -98,10 +150,13 @@ class ChapterCache:
         name = rel.replace("/", "__")
         return self.folder / f"{name}.json"
 
-    def key(self, chapter_path: Path, *, publish: bool, version: str, extra: str = "") -> str:
+    def key(self, chapter_path: Path, *, publish: bool, version: str, extra: str = "", code: str | None = None) -> str:
+        """``code``: what the chapter gives its kernel (its code cells and front matter, see
+        run_chapters.code_digest) — a change to its prose alone then needs no new run; else the file's bytes."""
         digest = hashlib.sha256()
+        source = sha256_file(chapter_path) if code is None else "code:" + code
         for part in (str(FORMAT_VERSION), version, "publish" if publish else "draft", extra,
-                     sha256_file(chapter_path), self.hasher.file("_quarto.yml")):
+                     source, self.hasher.file("_quarto.yml")):
             digest.update(part.encode() + b"\0")
         return digest.hexdigest()
 
@@ -109,16 +164,21 @@ class ChapterCache:
         path = self._path(rel)
         if not path.is_file():
             return None
+        signature = _signature(path)
+        known = _ENTRIES.get(signature) if signature is not None else None
+        if known is not None:
+            return known  # (read-only for callers, as every entry)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return CacheEntry(**data)
+            return _remember(_ENTRIES, signature, CacheEntry(**data), size=128)  # (outputs hold figures: fewer)
         except (ValueError, TypeError):
             return None  # a damaged entry is simply re-executed
 
-    def is_fresh(self, entry: CacheEntry, key: str) -> bool:
+    def is_fresh(self, entry: CacheEntry, key: str, *, except_files: frozenset[str] = frozenset()) -> bool:
+        """The entry is the chapter's current run (``except_files``: reads not compared)."""
         if entry.key != key:
             return False
-        return (all(self.hasher.file(rel) == h for rel, h in entry.files.items())
+        return (all(rel in except_files or self.hasher.file(rel) == h for rel, h in entry.files.items())
                 and all(self.hasher.folder(rel) == h for rel, h in entry.dirs.items()))
 
     def store(self, rel: str, key: str, outputs: list[list[dict[str, Any]]], files: list[str],
@@ -155,14 +215,16 @@ class BookCache:
     def load(self, digest: str) -> dict[str, Any] | None:
         """The stored chapters and problems (plain dicts) when stored for ``digest``, else None."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data["digest"] == digest:
-                return {"chapters": list(data["chapters"]), "problems": list(data["problems"])}
+            with self.path.open(encoding="utf-8") as handle:
+                if handle.readline().strip() != digest:  # the digest on a line of its own: no parse when stale
+                    return None
+                data = json.loads(handle.read())
+            return {"chapters": list(data["chapters"]), "problems": list(data["problems"])}
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return None
 
     def store(self, digest: str, chapters: list[dict[str, Any]], problems: list[dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps({"digest": digest, "chapters": chapters, "problems": problems}),
+        self.path.write_text(digest + "\n" + json.dumps({"chapters": chapters, "problems": problems}),
                              encoding="utf-8")

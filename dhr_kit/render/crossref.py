@@ -16,7 +16,8 @@ from typing import Any
 
 from ..errors import Problem
 from .cellfloats import apply_cell_options
-from .pandoc_ast import TABLE_CAPTION_CLASS, letters, read_markdown_all, str_inlines, stringify, walk
+from .pandoc_ast import (TABLE_CAPTION_CLASS, copy_blocks, letters, read_markdown, read_markdown_all, str_inlines,
+                         stringify, walk)
 
 KINDS = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
 
@@ -72,6 +73,7 @@ class _ChapterNumberer:
         self.counts = {"fig": 0, "tbl": 0}
         self.loose_counter = loose_counter  # figures/tables in unnumbered chapters: one book-wide count
         self.first_h1_seen = False
+        self.registered: list[tuple[str, _Target]] = []  # labels in order of appearance
 
     def next_number(self, kind: str) -> str:
         if self.chapter_number:
@@ -81,12 +83,8 @@ class _ChapterNumberer:
         return str(self.loose_counter[0 if kind == "fig" else 1])
 
     def register(self, ident: str, kind: str, number: str | None, text: str) -> None:
-        if not ident:
-            return
-        if ident in self.state.targets:
-            self.state.problems.append(Problem(self.rel, f"the label #{ident} is used twice",
-                                               fix="give each figure, table and section its own label"))
-        self.state.targets[ident] = _Target(kind, number, text)
+        if ident:
+            self.registered.append((ident, _Target(kind, number, text)))  # book-wide: see _register_all
 
     def header(self, node: dict, appendix: bool) -> None:
         level, attr, inlines = node["c"]
@@ -271,6 +269,62 @@ class ChapterTree:
     number: str | None = None  # set by number_chapters
 
 
+def _register_all(state: _State, rel: str, registered: list[tuple[str, _Target]]) -> None:
+    """A chapter's labels into the book's targets (a label used twice is a problem where it is reused)."""
+    for ident, target in registered:
+        if ident in state.targets:
+            state.problems.append(Problem(rel, f"the label #{ident} is used twice",
+                                          fix="give each figure, table and section its own label"))
+        state.targets[ident] = target
+
+
+@dataclass(frozen=True)
+class _Counters:
+    """What numbering a chapter takes from the chapters before it."""
+
+    chapters: int = 0
+    appendices: int = 0
+    loose_figures: int = 0  # figures/tables of unnumbered chapters: one book-wide count
+    loose_tables: int = 0
+
+
+@dataclass
+class _Numbered:
+    """One chapter numbered on its own (before its cross-references are resolved)."""
+
+    blocks: list[dict]
+    title: str
+    number: str | None
+    after: _Counters
+    registered: list[tuple[str, _Target]]
+
+
+def _number_one(chapter: ChapterTree, before: _Counters, *, number_sections: bool, number_depth: int,
+                captions: bool) -> _Numbered:
+    """Number one chapter given the counts of the chapters before it (its blocks are changed in place)."""
+    chapter_counter, appendix_counter = before.chapters, before.appendices
+    loose = [before.loose_figures, before.loose_tables]
+    blocks = chapter.blocks
+    first_h1 = next((b for b in blocks if b["t"] == "Header" and b["c"][0] == 1), None)
+    if first_h1 is None and chapter.title:
+        first_h1 = {"t": "Header", "c": [1, ["", [], []], str_inlines(chapter.title)]}
+        blocks.insert(0, first_h1)
+    number: str | None = None
+    if first_h1 is not None and not ({"unnumbered", "-"} & set(first_h1["c"][1][1])):
+        if chapter.appendix:
+            appendix_counter += 1
+            number = letters(appendix_counter)
+        elif number_sections:
+            chapter_counter += 1
+            number = str(chapter_counter)
+    title = stringify(first_h1["c"][2]) if first_h1 else chapter.title
+    state = _State(number_sections=number_sections, number_depth=number_depth)
+    numberer = _ChapterNumberer(state, number, loose, chapter.rel, captions)
+    blocks[:] = _number_blocks(blocks, numberer, chapter.appendix)
+    return _Numbered(blocks, title, number, _Counters(chapter_counter, appendix_counter, *loose),
+                     numberer.registered)
+
+
 def number_chapters(chapters: list[ChapterTree], *, number_sections: bool = True, number_depth: int = 6,
                     captions: bool = True) -> list[Problem]:
     """The one numbering pass: chapters 1, 2 … and appendices A, B … (a chapter whose first heading is
@@ -278,43 +332,101 @@ def number_chapters(chapters: list[ChapterTree], *, number_sections: bool = True
     and with ``captions`` figures and tables numbered and `@fig-x`/`@tbl-x`/`@sec-x` resolved.
     Without ``captions`` (a book built by hand, its captions written out) only headings are numbered."""
     state = _State(number_sections=number_sections, number_depth=number_depth)
-    chapter_counter, appendix_counter, loose = 0, 0, [0, 0]
+    counters = _Counters()
     for chapter in chapters:
-        blocks = chapter.blocks
-        first_h1 = next((b for b in blocks if b["t"] == "Header" and b["c"][0] == 1), None)
-        if first_h1 is None and chapter.title:
-            first_h1 = {"t": "Header", "c": [1, ["", [], []], str_inlines(chapter.title)]}
-            blocks.insert(0, first_h1)
-        number: str | None = None
-        if first_h1 is not None and not ({"unnumbered", "-"} & set(first_h1["c"][1][1])):
-            if chapter.appendix:
-                appendix_counter += 1
-                number = letters(appendix_counter)
-            elif number_sections:
-                chapter_counter += 1
-                number = str(chapter_counter)
-        chapter.title = stringify(first_h1["c"][2]) if first_h1 else chapter.title
-        chapter.number = number
-        numberer = _ChapterNumberer(state, number, loose, chapter.rel, captions)
-        blocks[:] = _number_blocks(blocks, numberer, chapter.appendix)
+        done = _number_one(chapter, counters, number_sections=number_sections, number_depth=number_depth,
+                           captions=captions)
+        chapter.title, chapter.number, counters = done.title, done.number, done.after
+        _register_all(state, chapter.rel, done.registered)
     if captions:
         for chapter in chapters:
             _resolve_cites(chapter.blocks, state, chapter.rel)
     return state.problems
 
 
+# ---- the book pass, chapter by chapter (memoised) ----------------------------------------------------
+#
+# A chapter's numbers depend on the chapters before it only through _Counters, and its cross-references
+# only on the targets it cites; its image paths on its own folder. So the pass is kept per chapter, keyed
+# on exactly those inputs: a save to one chapter (the preview) numbers that chapter again, and another
+# chapter only when its counters or the targets it cites changed. The result is the same as numbering the
+# whole book afresh (tests/test_incremental_preview.py compares them).
+
+_MEMO_SIZE = 96  # chapters: enough for a long book and its last edits, bounded in memory
+_numbered_memo: dict[tuple, tuple[_Numbered, tuple[str, ...]]] = {}
+_resolved_memo: dict[tuple, tuple[list[dict], list[Problem], list[Problem], list[str]]] = {}
+
+
+def _remember(memo: dict, key: tuple, value):
+    if len(memo) >= _MEMO_SIZE:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+    return value
+
+
+def _numbered_alone(chapter: SourceChapter, before: _Counters, blocks_of, *, number_sections: bool,
+                    number_depth: int) -> tuple[_Numbered, tuple[str, ...]]:
+    """A chapter numbered given the counters before it, and the labels it cites (memoised)."""
+    key = (chapter.rel, chapter.markdown, chapter.appendix, chapter.title, before, number_sections, number_depth)
+    found = _numbered_memo.get(key)
+    if found is not None:
+        return found
+    tree = ChapterTree(chapter.rel, blocks_of(chapter.markdown), chapter.appendix, chapter.title)
+    done = _number_one(tree, before, number_sections=number_sections, number_depth=number_depth, captions=True)
+    cited = tuple(c["citationId"] for n in walk(done.blocks) if n["t"] == "Cite" for c in n["c"][0])
+    return _remember(_numbered_memo, key, (done, cited))
+
+
+def _resolved(chapter: SourceChapter, numbered_key: tuple, done: _Numbered, cited: tuple[str, ...],
+              targets: dict[str, _Target], root: Path):
+    """A numbered chapter with its cross-references resolved and image paths made project-relative:
+    (blocks, cross-reference problems, image problems, images) — memoised on the targets it cites."""
+    seen = tuple((ident, targets.get(ident[0].lower() + ident[1:])) for ident in cited)
+    key = (numbered_key, repr(seen), str(root))
+    found = _resolved_memo.get(key)
+    if found is not None:
+        return found
+    blocks = copy_blocks(done.blocks)
+    state = _State(number_sections=True, number_depth=6, targets=targets)
+    _resolve_cites(blocks, state, chapter.rel)
+    image_problems: list[Problem] = []
+    _rewrite_images(blocks, (root / chapter.rel).parent, root, chapter.rel, image_problems)
+    images = sorted({n["c"][2][0] for n in walk(blocks) if n["t"] == "Image"})
+    return _remember(_resolved_memo, key, (blocks, state.problems, image_problems, images))
+
+
 def number_book(chapters: list[SourceChapter], root: Path, *, number_sections: bool = True,
                 number_depth: int = 6) -> tuple[list[NumberedChapter], list[Problem]]:
     """Parse each chapter's executed Markdown (once), number the book, resolve cross-references and make
-    image paths relative to the project root."""
+    image paths relative to the project root. Chapter by chapter, memoised (see above): the numbered
+    blocks returned are shared, so a caller copies them before changing them (writers do)."""
     root = root.resolve()
-    trees = [ChapterTree(c.rel, blocks, c.appendix, c.title)
-             for c, blocks in zip(chapters, read_markdown_all([c.markdown for c in chapters]))]
-    for tree in trees:
-        apply_cell_options(tree.blocks)
-    problems = number_chapters(trees, number_sections=number_sections, number_depth=number_depth)
-    for tree in trees:
-        _rewrite_images(tree.blocks, (root / tree.rel).parent, root, tree.rel, problems)
-    result = [NumberedChapter(t.rel, t.blocks, t.title, t.number,
-                              sorted({n["c"][2][0] for n in walk(t.blocks) if n["t"] == "Image"})) for t in trees]
-    return result, problems
+    known = {(key[0], key[1]) for key in _numbered_memo}
+    todo = list(dict.fromkeys(c.markdown for c in chapters if (c.rel, c.markdown) not in known))
+    parsed = dict(zip(todo, read_markdown_all(todo)))  # the pandoc reads side by side
+
+    def blocks_of(markdown: str) -> list[dict]:
+        blocks = parsed.pop(markdown) if markdown in parsed else read_markdown(markdown)
+        apply_cell_options(blocks)  # a `.dhr-cell` div's label/fig-cap/tbl-cap on what it holds, before numbering
+        return blocks
+
+    state = _State(number_sections=number_sections, number_depth=number_depth)
+    counters = _Counters()
+    numbered: list[tuple[tuple, _Numbered, tuple[str, ...]]] = []
+    for chapter in chapters:
+        key = (chapter.rel, chapter.markdown, chapter.appendix, chapter.title, counters, number_sections,
+               number_depth)
+        done, cited = _numbered_alone(chapter, counters, blocks_of, number_sections=number_sections,
+                                      number_depth=number_depth)
+        _register_all(state, chapter.rel, done.registered)
+        numbered.append((key, done, cited))
+        counters = done.after
+    problems = list(state.problems)
+    image_problems: list[Problem] = []
+    result = []
+    for chapter, (key, done, cited) in zip(chapters, numbered):
+        blocks, cite_problems, images_wrong, images = _resolved(chapter, key, done, cited, state.targets, root)
+        problems += cite_problems
+        image_problems += images_wrong
+        result.append(NumberedChapter(chapter.rel, blocks, done.title, done.number, list(images)))
+    return result, problems + image_problems

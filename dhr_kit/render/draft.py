@@ -58,5 +58,10 @@ def findings_markdown(findings: Iterable[Finding]) -> str:
 
 def findings_chapter(findings: Iterable[Finding]) -> BookChapter:
     """The page that goes at the front of a draft (before the first chapter, after the title page)."""
-    return BookChapter(rel=FINDINGS_REL, markdown=findings_markdown(findings), title=FINDINGS_TITLE,
-                       slug=FINDINGS_SLUG, number=None)
+    from .pandoc_ast import read_markdown
+
+    markdown = findings_markdown(findings)
+    # Its AST as well, like every chapter from the renderer (a Book whose chapters all carry one is written
+    # from the ASTs as they are, without a Markdown round trip of the others).
+    return BookChapter(rel=FINDINGS_REL, markdown=markdown, title=FINDINGS_TITLE, slug=FINDINGS_SLUG, number=None,
+                       blocks=read_markdown(markdown))

@@ -3,6 +3,7 @@ the Book, then pandoc/Typst writers. No Quarto needed."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from ..config import BuildContext
@@ -70,10 +71,14 @@ class EmbeddedEngine:
             for text in start:
                 reads.read(text)
 
+        started = time.perf_counter()
         with Prefetch() as reads:
             executed = execute_chapters(ctx, self.chapters, no_cache=options.no_cache, progress=progress,
-                                         result=result, warm=options.warm_kernels, on_ready=assemble_early)
+                                         result=result, warm=options.warm_kernels, on_ready=assemble_early,
+                                         defer_readers_of=options.defer_readers_of)
+            started = result.lap("execute cells (cache, kernels)", started)
             book, executed_md, problems, images = build_book(ctx, executed, ready)
+            started = result.lap("assemble + number the book", started)
         result.book = book
         if problems and (ctx.publish or ctx.strict):
             raise BuildError("the book cannot be published as it is:\n  " + "\n  ".join(map(str, problems)))
@@ -82,6 +87,7 @@ class EmbeddedEngine:
             progress.warning(str(problem))
         inputs = writers_stamp(book, (), options.single_file, images)
         stamp = OutputStamp.digest(inputs, ",".join(ctx.formats))
+        result.lap("stamp the writers' inputs", started)
         return Execution(executed_markdown=executed_md, stamp=stamp, inputs_stamp=inputs, book=book)
 
     def write(self, ctx: BuildContext, execution: Execution, staging: Path, options: RenderOptions,

@@ -8,8 +8,8 @@ stylesheet sits beside the pages (or inline), images are copied beside them (or 
 from __future__ import annotations
 
 import base64
-import copy
 import html
+import json
 import mimetypes
 import re
 import shutil
@@ -22,9 +22,9 @@ from string import Template
 from ..paths import fonts_dir, templates_dir
 from ..tools.pandoc import run_pandoc
 from .book import Book
-from .pandoc_ast import PANDOC_WORKERS, meta_bool, node_id, retarget_links, shift_headings, walk
-from .pandoc_book import (DRAFT_TEXT, Chapter, ImageCopier, PandocBook, common_meta, filter_path, nocite, parse_book,
-                          people, references_blocks, rewrite_images, victim_line_needed)
+from .pandoc_ast import PANDOC_WORKERS, copy_blocks, meta_bool, node_id, retarget_links, shift_headings, walk
+from .pandoc_book import (DRAFT_TEXT, Chapter, ImageCopier, PandocBook, common_meta, filter_path, image_path, nocite,
+                          parse_book, people, references_blocks, rewrite_images, victim_line_needed)
 
 ASSETS_DIR = "assets"
 FIGURES_DIR = "figures"
@@ -36,10 +36,23 @@ class Page:
     filename: str
     label: str  # as listed in the contents: "3 Analysis"
     title: str  # plain chapter title, for <title>
-    blocks: list[dict]
+    blocks: list[dict] | None  # None: the chapter's (copied when the page is written)
     group: str | None = None  # the part (or "Appendices") it is listed under
     holds_references: bool = False
     ids: set[str] = field(default_factory=set)
+    chapter: Chapter | None = None
+    shift: int = 0  # heading levels to add (the index page: the report's title is its only <h1>)
+
+    def content(self) -> list[dict]:
+        """The page's own AST (headings shifted), made on first use."""
+        if self.blocks is None:
+            assert self.chapter is not None
+            self.blocks = self.chapter.blocks
+            shift_headings(self.blocks, self.shift)
+        elif self.shift:
+            shift_headings(self.blocks, self.shift)
+        self.shift = 0
+        return self.blocks
 
 
 def html_template() -> Template:
@@ -92,14 +105,16 @@ def _pages(pbook: PandocBook) -> list[Page]:
             needs_references = False
         filename = page_filename(index, chapter.source.slug)
         group = "Appendices" if chapter.appendix else chapter.source.part
-        holds_refs = any(node_id(n) == "refs" for n in walk(chapter.blocks) if n.get("t") == "Div")
-        pages.append(Page(filename, chapter.label(), chapter.source.title, chapter.blocks, group, holds_refs))
+        facts = chapter.current_facts()
+        pages.append(Page(filename, chapter.label(), chapter.source.title, None, group, facts.has_refs,
+                          set(facts.ids), chapter))
     if needs_references:
         add_references()
-    if pages:
-        shift_headings(pages[0].blocks, 1)  # the report's title is the index page's only <h1>
     for page in pages:
-        page.ids = {ident for node in walk(page.blocks) if (ident := node_id(node))}
+        if page.chapter is None:
+            page.ids = {ident for node in walk(page.blocks) if (ident := node_id(node))}
+    if pages:
+        pages[0].shift = 1  # the report's title is the index page's only <h1>
     return pages
 
 
@@ -125,17 +140,32 @@ def _write_site(pbook: PandocBook, out_dir: Path, with_pdf: bool = False) -> lis
     copier = ImageCopier(out_dir, FIGURES_DIR)
     template = html_template()
     written = [assets / STYLESHEET, *(fonts / name for name in FONT_FACES.values())]
+    fragments: list[str | None] = []
+    todo: list[tuple[int, Page, tuple | None]] = []
     for page in pages:
-        rewrite_images(pbook, page.blocks, copier)
 
         def target(ident: str, here: Page = page) -> str | None:
             if ident in here.ids:
                 return f"#{ident}"
             return f"{page_of[ident]}#{ident}" if ident in page_of else None
 
-        retarget_links(page.blocks, target)
+        key = _page_key(pbook, page, copier, target)
+        fragment = _PAGE_FRAGMENTS.get(key) if key is not None else None
+        if fragment is not None and fragment[0] is page.chapter.facts.prepared:
+            fragments.append(fragment[1])
+            continue
+        blocks = page.content()
+        rewrite_images(pbook, blocks, copier)
+        retarget_links(blocks, target)
+        fragments.append(None)
+        todo.append((len(fragments) - 1, page, key))
     with ThreadPoolExecutor(max_workers=PANDOC_WORKERS) as pool:  # one pandoc process per page
-        fragments = list(pool.map(lambda p: _to_html(pbook, p.blocks, references=p.holds_references), pages))
+        done = list(pool.map(lambda item: _to_html(pbook, item[1].content(), references=item[1].holds_references),
+                             todo))
+    for (index, page, key), fragment in zip(todo, done):
+        fragments[index] = fragment
+        if key is not None:
+            _remember_fragment(key, page, fragment)
     for index, (page, fragment) in enumerate(zip(pages, fragments)):
         text = template.substitute(
             lang=html.escape(book.lang or "en-GB"),
@@ -152,6 +182,33 @@ def _write_site(pbook: PandocBook, out_dir: Path, with_pdf: bool = False) -> lis
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+# A page's HTML fragment depends on its chapter's prepared AST (shared between builds, see
+# pandoc_book.chapter_facts), the ids renamed in it, its heading shift, the URLs its images and internal
+# links get on this site, and the book-wide pandoc settings: when none of these changed since a page was
+# last written (the preview, after a save to another chapter), its fragment is reused without walking it.
+_FRAGMENTS_SIZE = 256
+_PAGE_FRAGMENTS: dict[tuple, tuple[list[dict], str]] = {}
+
+
+def _page_key(pbook: PandocBook, page: Page, copier: ImageCopier, target: Callable[[str], str | None]) -> tuple | None:
+    chapter = page.chapter
+    if chapter is None:
+        return None  # a references page: small, written afresh
+    facts = chapter.current_facts()
+    urls = tuple(copier(path) for url in facts.image_urls if (path := image_path(pbook.book, url)) is not None)
+    links = tuple(target(ident) for ident in facts.links)
+    settings = json.dumps([common_meta(pbook), pbook.citeproc_args(), pbook.cites if page.holds_references else None])
+    renamed = tuple(facts.ids) if chapter.renamed else None
+    return (id(chapter.facts.prepared), renamed, page.shift, page.holds_references, urls, links, settings)
+
+
+def _remember_fragment(key: tuple, page: Page, fragment: str) -> None:
+    if len(_PAGE_FRAGMENTS) >= _FRAGMENTS_SIZE:
+        _PAGE_FRAGMENTS.pop(next(iter(_PAGE_FRAGMENTS)))
+    assert page.chapter is not None
+    _PAGE_FRAGMENTS[key] = (page.chapter.facts.prepared, fragment)
 
 
 # ---- the single self-contained file ------------------------------------------------------------------
@@ -220,7 +277,7 @@ def _to_html(pbook: PandocBook, blocks: list[dict], *, references: bool) -> str:
         meta["nocite"] = nocite(pbook)  # works cited on other pages are listed here too
     else:
         meta["suppress-bibliography"] = meta_bool(True)
-    fragment = run_pandoc(pbook.document(copy.deepcopy(blocks), meta), [
+    fragment = run_pandoc(pbook.document(copy_blocks(blocks), meta), [
         "--from", "json", "--to", "html5", "--wrap", "none", "--mathml", "--lua-filter", filter_path(),
         *pbook.citeproc_args()])
     return accessible_tables(fragment)

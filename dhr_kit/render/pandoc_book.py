@@ -38,10 +38,74 @@ def default_csl() -> Path:
 
 
 @dataclass
+class ChapterFacts:
+    """What the writers need to know of a chapter's prepared AST without walking it again: ``prepared`` is
+    the numbered AST with comments removed and raw HTML made inert (shared: never changed; a writer
+    edits its own copy, :attr:`Chapter.blocks`)."""
+
+    prepared: list[Node]
+    found: list  # raw HTML made inert (activecontent.RawHtml)
+    ids: list[str]  # element ids in document order (repeats kept)
+    cites: list[Node]  # Cite inlines in order
+    image_urls: list[str]
+    links: list[str]  # internal link targets ("#x" → "x") in order
+    has_refs: bool  # holds a `::: {#refs}` div
+
+
+def chapter_facts(blocks: list[Node], *, publish: bool) -> ChapterFacts:
+    """Neutralise ``blocks`` in place (they become ``prepared``) and read what the writers need, in one walk."""
+    found = neutralise(blocks, publish=publish)
+    ids, cites, urls, links, has_refs = [], [], [], [], False
+    for node in walk(blocks):
+        kind = node.get("t")
+        ident = node_id(node)
+        if ident:
+            ids.append(ident)
+            has_refs = has_refs or (kind == "Div" and ident == "refs")
+        if kind == "Cite":
+            cites.append(node)
+        elif kind == "Image":
+            urls.append(node["c"][2][0])
+        elif kind == "Link" and node["c"][2][0].startswith("#"):
+            links.append(node["c"][2][0][1:])
+    return ChapterFacts(blocks, found, ids, cites, urls, links, has_refs)
+
+
+# The renderer's Book shares each chapter's numbered blocks between builds (crossref's memo): their facts
+# are read once per process (keyed on the blocks object, which is kept alive here).
+_FACTS_SIZE = 96
+_facts_memo: dict[tuple[int, bool], tuple[list[Node], ChapterFacts]] = {}
+
+
+def _shared_chapter_facts(blocks: list[Node], publish: bool) -> ChapterFacts:
+    key = (id(blocks), publish)
+    found = _facts_memo.get(key)
+    if found is not None and found[0] is blocks:
+        return found[1]
+    facts = chapter_facts(copy_blocks(blocks), publish=publish)
+    if len(_facts_memo) >= _FACTS_SIZE:
+        _facts_memo.pop(next(iter(_facts_memo)))
+    _facts_memo[key] = (blocks, facts)
+    return facts
+
+
 class Chapter:
-    source: BookChapter
-    blocks: list[Node]
-    number: str | None  # "3" or "B"; None when unnumbered
+    """A chapter as a writer sees it: its facts, and its own copy of the AST (made when first asked for)."""
+
+    def __init__(self, source: BookChapter, facts: ChapterFacts, number: str | None):
+        self.source, self.facts, self.number = source, facts, number  # number: "3" or "B"; None when unnumbered
+        self._blocks: list[Node] | None = None
+        self.renamed = False  # ids made unique by renaming some of this chapter's: facts re-read from blocks
+
+    @property
+    def blocks(self) -> list[Node]:
+        if self._blocks is None:
+            self._blocks = copy_blocks(self.facts.prepared)
+        return self._blocks
+
+    @blocks.setter
+    def blocks(self, value: list[Node]) -> None:
+        self._blocks = value
 
     @property
     def appendix(self) -> bool:
@@ -55,8 +119,14 @@ class Chapter:
             return f"Appendix {self.number}: {self.source.title}"
         return f"{self.number} {self.source.title}"
 
+    def current_facts(self) -> ChapterFacts:
+        """The facts of the chapter as the writer has it (after ids were renamed, read again)."""
+        if not self.renamed:
+            return self.facts
+        return chapter_facts(self.blocks, publish=False)  # (already neutralised: nothing more to find)
+
     def ids(self) -> set[str]:
-        return {ident for node in walk(self.blocks) if (ident := node_id(node))}
+        return set(self.current_facts().ids)
 
 
 @dataclass
@@ -67,7 +137,7 @@ class PandocBook:
 
     @property
     def has_refs_div(self) -> bool:
-        return any(node_id(n) == "refs" for ch in self.chapters for n in walk(ch.blocks) if n.get("t") == "Div")
+        return any(ch.current_facts().has_refs for ch in self.chapters)
 
     def document(self, blocks: list[Node], meta: dict[str, Node] | None = None) -> str:
         return document(blocks, meta)
@@ -100,16 +170,17 @@ class PandocBook:
 def parse_book(book: Book) -> PandocBook:
     """The chapters' numbered ASTs (a copy per call: writers edit them), ids made unique, images checked."""
     if all(chapter.blocks is not None for chapter in book.chapters):
-        trees = [copy_blocks(chapter.blocks) for chapter in book.chapters]
+        facts = [_shared_chapter_facts(chapter.blocks, book.publish) for chapter in book.chapters]
         numbers = [chapter.number for chapter in book.chapters]
     else:
         trees = read_markdown_all([chapter.markdown for chapter in book.chapters])
         numbers = _number_by_hand_built_rules(book, trees)
-    chapters = [Chapter(source, blocks, number) for source, blocks, number in zip(book.chapters, trees, numbers)]
+        facts = [chapter_facts(tree, publish=book.publish) for tree in trees]
+    chapters = [Chapter(source, fact, number) for source, fact, number in zip(book.chapters, facts, numbers)]
     _refuse_active_content(book, chapters)
     _make_ids_unique(chapters)
     pbook = PandocBook(book, chapters)
-    pbook.cites = [n for ch in chapters for n in walk(ch.blocks) if n.get("t") == "Cite"]
+    pbook.cites = [n for ch in chapters for n in ch.current_facts().cites]
     _check_images(pbook)
     return pbook
 
@@ -128,7 +199,7 @@ def _refuse_active_content(book: Book, chapters: list[Chapter]) -> None:
     """Comments removed, raw HTML made inert; in a publication build raw HTML is refused (see activecontent)."""
     problems = []
     for chapter in chapters:
-        found = neutralise(chapter.blocks, publish=book.publish)
+        found = chapter.facts.found  # (neutralised when its facts were read)
         if found and book.publish:
             problems += publication_problems(found, book.root / chapter.source.rel, chapter.source.rel, book.root)
     if problems:
@@ -142,6 +213,11 @@ def _has_number_span(header_node: Node) -> bool:
 def _make_ids_unique(chapters: list[Chapter]) -> None:
     seen: set[str] = set()
     for chapter in chapters:
+        ids = chapter.facts.ids
+        if seen.isdisjoint(ids) and len(set(ids)) == len(ids):
+            seen.update(ids)  # nothing to rename here: the chapter's copy is not even made
+            continue
+        chapter.renamed = True
         renamed: dict[str, str] = {}
         for node in walk(chapter.blocks):
             ident = node_id(node)
@@ -162,10 +238,7 @@ def _make_ids_unique(chapters: list[Chapter]) -> None:
 def _check_images(pbook: PandocBook) -> None:
     problems = []
     for chapter in pbook.chapters:
-        for node in walk(chapter.blocks):
-            if node.get("t") != "Image":
-                continue
-            url = node["c"][2][0]
+        for url in chapter.current_facts().image_urls:
             path = image_path(pbook.book, url)
             if path is not None and not path.is_file():
                 problems.append(Problem(chapter.source.rel, f"image not found: {url}",

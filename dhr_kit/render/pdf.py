@@ -43,12 +43,15 @@ def write_pdf(book: Book, out_path: Path) -> Path:
 
 
 def write_executive_summary_pdf(book: Book, out_path: Path) -> Path:
-    """``executive-summary.pdf``: the title page and the executive summary chapter alone."""
+    """``executive-summary.pdf``: the title page and the executive summary chapter alone. A draft with open
+    QA errors carries its "Draft: open QA findings" page in front of the summary too: the summary is often
+    circulated on its own, and the panel must see what is still open in what it reads."""
     summary = [chapter for chapter in book.chapters if chapter.executive_summary]
     if not summary:
         raise InputError(Problem("_quarto.yml", "the review has no executive summary chapter",
                                  "name it under `dhr: executive-summary:` (e.g. chapters/executive-summary.qmd)",
                                  key="dhr.executive-summary"))
+    summary = [chapter for chapter in book.chapters if chapter.rel == FINDINGS_REL and not book.publish] + summary
     pbook = parse_book(dataclasses.replace(book, chapters=summary))
     standalone(pbook)
     # The subtitle says whose review it is ("Executive summary: Overview report into the death of Anna, who

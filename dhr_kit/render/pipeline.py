@@ -31,14 +31,17 @@ __all__ = ["render", "build", "RenderResult", "RenderOptions"]
 def render(root: Path | str = ".", *, to: str = "all", publish: bool = False, strict: bool = False,
            names_file: Path | str | None = None, engine: str = "auto", no_cache: bool = False,
            single_file: bool = False, quiet: bool = False, progress: Progress | None = None,
-           gates: Sequence[Gate] = DEFAULT_GATES, warm_kernels: Any = None) -> RenderResult:
+           gates: Sequence[Gate] = DEFAULT_GATES, warm_kernels: Any = None,
+           defer_readers_of: frozenset[str] = frozenset()) -> RenderResult:
     """Render the review at ``root``; raises InputError/BuildError/ToolError and keeps old outputs on failure.
 
     ``gates``: the QA gates to pass (default: the review checks; ``()`` for a plain Quarto book).
-    ``warm_kernels``: a render.warm.WarmKernels whose kernels are reused (the preview)."""
+    ``warm_kernels``: a render.warm.WarmKernels whose kernels are reused (the preview);
+    ``defer_readers_of``: see RenderOptions (the preview)."""
     ctx = resolve_context(root, publish=publish, strict=strict, names_file=names_file, formats=to, engine=engine)
     single_file = single_file or _bundled(ctx)  # the upload bundle holds the single-file HTML
-    return build(ctx, RenderOptions(no_cache=no_cache, single_file=single_file, warm_kernels=warm_kernels),
+    return build(ctx, RenderOptions(no_cache=no_cache, single_file=single_file, warm_kernels=warm_kernels,
+                                    defer_readers_of=defer_readers_of),
                  gates=gates, progress=progress or Progress(quiet=quiet))
 
 
@@ -62,18 +65,26 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
     result = RenderResult(engine=engine.name, output_dir=ctx.project.output_dir)
     draft = not (ctx.publish or ctx.strict) and _writes_book(engine)
     open_errors: list | None = [] if draft and gates else None  # a draft's QA errors, for its findings page
+    lap = result.lap("prepare (context, chapters parsed)", started)
     try:
         run_gates(gates, SOURCES, ctx, GateInput(), progress, result.qa_results, open_errors, result.qa_findings)
     except InputError:
         _report_findings_despite_input(ctx, progress)
         raise
+    lap = result.lap("QA: sources", lap)
     data_before = snapshot(ctx.root)
     execution = engine.execute(ctx, options, progress, result)
+    lap = time.perf_counter()
     if execution.executed_markdown is not None:
         run_gates(gates, EXECUTED, ctx, GateInput(executed=execution.executed_markdown), progress, result.qa_results,
                   open_errors, result.qa_findings)
+    lap = result.lap("QA: executed chapters", lap)
     _show_findings_page(execution, open_errors)
 
+    # What the writers were given, before the outputs' own findings (if any) have a draft written again:
+    # those follow from these inputs, and a partial build of another format does not find them (it checks
+    # only what it writes), so each format's build-log stamp is taken from here.
+    inputs_stamp = execution.inputs_stamp
     store = OutputStamp(ctx.root)
     stamp = None if execution.stamp is None else OutputStamp.digest(execution.stamp, _checks_stamp(ctx, gates))
     output_dir = ctx.project.output_dir
@@ -91,12 +102,14 @@ def build(ctx: BuildContext, options: RenderOptions = RenderOptions(), *, gates:
         previous_log = read_build_log(output_dir)
         with staging_dir(output_dir) as staging:
             written = _write_checked(engine, ctx, execution, staging, options, gates, progress, result, open_errors)
+            lap = time.perf_counter()
             refuse_changes(ctx.root, data_before)
             building = list(ctx.formats)
             kept = carry_over(output_dir, staging, building)
-            stamps = {fmt: _format_stamp(execution, fmt, ctx, gates) for fmt in [*building, *kept]}
+            stamps = {fmt: _format_stamp(inputs_stamp, fmt, ctx, gates) for fmt in [*building, *kept]}
             statuses = write_build_log(staging, previous_log, building, kept, stamps, publish=ctx.publish)
             swap_in(staging, output_dir)
+        lap = result.lap("carry over, build log, swap in", lap)
         for status in statuses:
             if status.state == "stale":
                 progress.warning(describe(status))
@@ -153,10 +166,10 @@ def _show_findings_page(execution: Execution, open_errors: list | None) -> None:
         execution.inputs_stamp = OutputStamp.digest(execution.inputs_stamp, *listed)
 
 
-def _format_stamp(execution: Execution, fmt: str, ctx: BuildContext, gates: Sequence[Gate]) -> str:
+def _format_stamp(inputs_stamp: str | None, fmt: str, ctx: BuildContext, gates: Sequence[Gate]) -> str:
     """One format's inputs for the build log (a carried-over format whose digest differs is stale). An
     engine that cannot say what its outputs were built from gets a digest of the time: always stale."""
-    inputs = execution.inputs_stamp if execution.inputs_stamp is not None else f"unknown:{time.time_ns()}"
+    inputs = inputs_stamp if inputs_stamp is not None else f"unknown:{time.time_ns()}"
     return OutputStamp.digest(inputs, fmt, _checks_stamp(ctx, gates))
 
 
@@ -174,7 +187,9 @@ def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, stag
                    result: RenderResult, open_errors: list | None = None) -> list[Path]:
     """The engine writes into ``staging``; the executed (when only the outputs show them) and output gates.
     A draft whose outputs hold new errors is written again with them on its findings page."""
+    lap = time.perf_counter()
     written = engine.write(ctx, execution, staging, options, progress)
+    lap = result.lap("write (pandoc, pages)", lap)
     executed = execution.executed_markdown or {}
     if execution.executed_markdown is None:
         executed = engine.executed_from_outputs(ctx, staging)
@@ -185,6 +200,7 @@ def _write_checked(engine: Engine, ctx: BuildContext, execution: Execution, stag
     drop = frozenset() if {"html", "pdf"} & set(ctx.formats) else frozenset({"DHR-P008"})  # no PDF/HTML to find
     run_gates(gates, OUTPUTS, ctx, GateInput(executed=executed, output_dir=staging), progress, result.qa_results, late,
               result.qa_findings, drop_rules=drop)
+    result.lap("QA: outputs", lap)
     if late and execution.book is not None:
         assert open_errors is not None
         open_errors.extend(late)

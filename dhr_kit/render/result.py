@@ -15,6 +15,9 @@ class RenderOptions:
     no_cache: bool = False  # re-execute every chapter
     single_file: bool = False  # HTML as one self-contained page
     warm_kernels: Any = field(default=None, compare=False)  # render.warm.WarmKernels kept between renders
+    # The preview, after a save: chapters whose cached run is stale only because they read these (other
+    # chapters' sources, e.g. the readiness gate reads every chapter) keep it for now (RenderResult.deferred).
+    defer_readers_of: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -25,6 +28,7 @@ class RenderResult:
     kernels_started: int = 0
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)  # stale runs kept (RenderOptions.defer_readers_of)
     chapter_seconds: dict[str, float] = field(default_factory=dict)
     writers_skipped: bool = False  # outputs were already up to date
     warnings: list[str] = field(default_factory=list)
@@ -35,3 +39,12 @@ class RenderResult:
     bundle: Path | None = None  # the upload bundle of a publication build
     book: Book | None = None
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, in order (bench/preview.py)
+
+    def lap(self, step: str, started: float) -> float:
+        """Add the time since ``started`` to ``step``; returns now (the next step's start)."""
+        import time
+
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - started
+        return now

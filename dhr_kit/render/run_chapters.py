@@ -2,6 +2,8 @@
 workers, each with one Jupyter kernel reused (and reset) from chapter to chapter."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import queue
 import threading
@@ -9,10 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .. import __version__
 from ..config import BuildContext
 from ..project import Project
-from .cache import CACHE_DIR, ChapterCache, fallback_read_set, normalise_read_set
+from .cache import CACHE_DIR, ChapterCache, code_version, fallback_read_set, normalise_read_set
 from .execute import KernelSession
 from .progress import Progress
 from ..source import Chapter, inline_expressions
@@ -103,13 +104,31 @@ def run_in_kernels(ctx: BuildContext, plan: list[tuple[Chapter, str]],
     return [results[i] for i in sorted(results)], sum(started)
 
 
+def code_digest(chapter: Chapter) -> str:
+    """What a chapter's kernel run depends on in the chapter itself: its front matter and each code cell's
+    code and `#|` options (not its prose, nor where the cells sit: outputs never carry file lines). A chapter
+    whose kernel reads the chapter file records it in its read-set, so it still runs again on any edit."""
+    inline, code_cells_before = [], 0  # inline `{python}` expressions run where they stand, between the cells
+    for cell in chapter.cells:
+        if cell.kind == "code":
+            code_cells_before += 1
+        elif expressions := [e for _, e in inline_expressions(cell.source)]:
+            inline.append([code_cells_before, expressions])
+    payload = [chapter.path.suffix, chapter.front_matter, [[c.source, c.options] for c in chapter.code_cells],
+               inline]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bool, progress: Progress,
                      result: RenderResult, warm: Any = None,
-                     on_ready: Callable[[Executed], None] | None = None) -> list[Executed]:
+                     on_ready: Callable[[Executed], None] | None = None,
+                     defer_readers_of: frozenset[str] = frozenset()) -> list[Executed]:
     """Every chapter's cell outputs, in book order: from the cache when fresh, else run in a kernel.
 
     ``on_ready`` is called with each chapter as soon as its outputs are known (cached ones first, then
-    each as its kernel finishes it, from that worker's thread), so later stages can start on it."""
+    each as its kernel finishes it, from that worker's thread), so later stages can start on it.
+    ``defer_readers_of``: files (other chapters' sources just saved, in the preview) whose change alone
+    does not make a chapter run now: its last outputs are used and it is listed in ``result.deferred``."""
     project = ctx.project
     cache = ChapterCache(project.root)
     ignored = {CACHE_DIR, project.output_dir.name}
@@ -123,11 +142,16 @@ def execute_chapters(ctx: BuildContext, chapters: list[Chapter], *, no_cache: bo
             done[chapter.rel] = Executed(chapter, [], None)  # nothing to run: no kernel
             continue
         included = "".join(cache.hasher.file(p.relative_to(project.root).as_posix()) for p in chapter.includes)
-        key = cache.key(chapter.path, publish=ctx.publish, version=__version__, extra=included)
+        key = cache.key(chapter.path, publish=ctx.publish, version=code_version(), extra=included,
+                        code=code_digest(chapter))
         entry = None if no_cache else cache.load(chapter.rel)
         frozen = project.freeze is True and entry is not None
         if entry is not None and (frozen or cache.is_fresh(entry, key)):
             done[chapter.rel] = Executed(chapter, entry.outputs, None)
+        elif entry is not None and defer_readers_of and \
+                cache.is_fresh(entry, key, except_files=defer_readers_of - {chapter.rel}):
+            done[chapter.rel] = Executed(chapter, entry.outputs, None)
+            result.deferred.append(chapter.rel)
         else:
             plan.append((chapter, key))
 

@@ -2,14 +2,14 @@
 stamp of everything they read (so an unchanged book is not written again)."""
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import __version__
-from .book import Book
-from .cache import Hasher
+from .book import Book, BookChapter
+from .cache import Hasher, code_version
 from .outputs import OutputStamp, tree_digest
 
 WRITER_THREADS = 3
@@ -70,9 +70,34 @@ def writers_stamp(book: Book, formats: tuple[str, ...], single_file: bool, image
         templates = tree_digest(templates_dir())
     except FileNotFoundError:
         templates = ""
-    chapters = json.dumps([c.__dict__ for c in book.chapters], sort_keys=True, default=str)
+    chapters = OutputStamp.digest(*(_chapter_digest(c) for c in book.chapters))
     meta = json.dumps({k: v for k, v in book.__dict__.items() if k != "chapters"}, sort_keys=True, default=str)
     hasher = Hasher(book.root)
     figures = OutputStamp.digest(*(f"{rel}={hasher.file(rel)}" for rel in images))
-    return OutputStamp.digest(__version__, ",".join(formats), str(single_file), chapters, meta, templates,
-                              figures, tree_digest(package, "*.py"))
+    return OutputStamp.digest(code_version(), ",".join(formats), str(single_file), chapters, meta, templates,
+                              figures, _code_digest(package))
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest(package: Path) -> str:
+    """dhr-kit's own code, as this process runs it (read once: a later edit does not run here until restarted)."""
+    return tree_digest(package, "*.py")
+
+
+# A chapter's numbered blocks are shared between builds (crossref's memo): digested once per process.
+_BLOCK_DIGESTS: dict[int, tuple[list, str]] = {}
+
+
+def _chapter_digest(chapter: BookChapter) -> str:
+    fields = {k: v for k, v in chapter.__dict__.items() if k != "blocks"}
+    blocks = chapter.blocks
+    if blocks is None:
+        blocks_digest = ""
+    else:
+        known = _BLOCK_DIGESTS.get(id(blocks))
+        if known is None or known[0] is not blocks:
+            if len(_BLOCK_DIGESTS) >= 96:
+                _BLOCK_DIGESTS.pop(next(iter(_BLOCK_DIGESTS)))
+            known = _BLOCK_DIGESTS[id(blocks)] = (blocks, OutputStamp.digest(json.dumps(blocks, sort_keys=True)))
+        blocks_digest = known[1]
+    return OutputStamp.digest(json.dumps(fields, sort_keys=True, default=str), blocks_digest)
