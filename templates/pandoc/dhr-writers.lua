@@ -88,7 +88,8 @@ function Div(div)
     content:extend(body)
     -- a landmark-free note that screen readers announce with its title ("Learning point 1: …")
     return pandoc.Div(content, pandoc.Attr(div.identifier, { "callout", "callout-" .. kind },
-      { role = "note", ["aria-label"] = pandoc.utils.stringify(title) }))
+      -- (a list of pairs, not a Lua table: a table's order changes from one pandoc run to the next)
+      { { "role", "note" }, { "aria-label", pandoc.utils.stringify(title) } }))
   else
     local content = pandoc.Blocks({ pandoc.Para({ pandoc.Strong(title) }) })
     content:extend(body)
