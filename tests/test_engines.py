@@ -114,6 +114,31 @@ def test_publish_selects_the_publish_profile(tmp_path, monkeypatch):
     assert second["args"][second["args"].index("--profile") + 1] == "publish" and flag(second, "freeze:false")
 
 
+def test_quarto_build_writes_a_standalone_executive_summary(tmp_path, monkeypatch):
+    """Quarto writes no executive-summary.pdf: the embedded engine's summary writer adds it to the staging
+    folder, standalone (own title page, references elsewhere in the report rewritten), tagged PDF/UA-1 en-GB."""
+    import pikepdf
+    from pypdf import PdfReader
+
+    fake_quarto(tmp_path, monkeypatch)
+    root = project(tmp_path)
+    config = root / "_quarto.yml"
+    config.write_text(config.read_text() + "dhr:\n  executive-summary: chapters/two.qmd\n")
+    render(root, to="html", quiet=True, engine="quarto")
+    assert not (root / "_book" / "executive-summary.pdf").exists()  # no PDF asked for
+    result = render(root, to="pdf", quiet=True, engine="quarto")
+    summary = root / "_book" / "executive-summary.pdf"
+    assert summary in result.outputs and (root / "_book" / "report.pdf").read_text() == "made by fake quarto"
+    with pikepdf.open(summary) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and str(pdf.Root.Lang) == "en-GB"
+        with pdf.open_metadata() as xmp:
+            assert xmp.get("pdfuaid:part") == "1"
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(summary).pages)
+    assert "Executive summary" in text and "Second chapter" in text
+    assert "Outline of a borough" not in text and "A map of the borough" not in text  # chapter one is not in it
+    assert "of the overview report" in text  # @fig-map points to the report
+
+
 def test_embedded_engine_ignores_quarto(tmp_path, monkeypatch):
     log = fake_quarto(tmp_path, monkeypatch)
     result = render(project(tmp_path), to="markdown", quiet=True, engine="embedded")

@@ -40,3 +40,14 @@ def test_example_under_quarto(tmp_path):
                  "Dr Ruth Adeyemi", "September 2025"):
         assert line in first
     assert "2025-09-01" not in (book / "index.html").read_text(encoding="utf-8")
+    # executive-summary.pdf: not a Quarto output; written beside it by the embedded summary writer, standalone
+    summary = book / "executive-summary.pdf"
+    assert summary in result.outputs
+    with pikepdf.open(summary) as doc:
+        assert str(doc.Root.Lang) == "en-GB" and doc.Root.MarkInfo.Marked and "/StructTreeRoot" in doc.Root
+        assert doc.open_metadata().get("pdfuaid:part") == "1"
+    pages = [page.extract_text() for page in PdfReader(summary).pages]
+    assert "Executive summary" in pages[0] and "who died in March 2024" in pages[0]
+    text = " ".join(" ".join(pages).split())
+    assert "of the overview report" in text  # @sec-timescales points into the report
+    assert "Terms of Reference" not in text and len(pages) < len(PdfReader(pdf).pages)

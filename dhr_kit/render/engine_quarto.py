@@ -93,15 +93,27 @@ def _page_markdown(page: Path) -> str:
     return run_pandoc(main.group(1) if main else text, ["-f", "html", "-t", "commonmark-raw_html", "--wrap=none"])
 
 
+def wants_summary(ctx: BuildContext) -> bool:
+    """`executive-summary.pdf` is due: a PDF is built and the project names its executive summary chapter."""
+    return "pdf" in ctx.formats and ctx.project.executive_summary is not None
+
+
 class QuartoEngine:
     name = "quarto"
     writes_book = False  # Quarto writes the book: a draft with QA errors stops, as before; no upload bundle
+
+    def __init__(self) -> None:
+        from .engine_embedded import EmbeddedEngine
+
+        self.summary_engine = EmbeddedEngine()  # executes the book for executive-summary.pdf
 
     def available(self) -> bool:
         return find_quarto() is not None
 
     def prepare(self, ctx: BuildContext) -> None:
         require_quarto()
+        if wants_summary(ctx):
+            self.summary_engine.prepare(ctx)  # a chapter's bad input is reported before Quarto runs
 
     def execute(self, ctx: BuildContext, options: RenderOptions, progress: Progress,
                 result: RenderResult) -> Execution:
@@ -120,7 +132,22 @@ class QuartoEngine:
             finally:
                 shutil.rmtree(part, ignore_errors=True)
         _record_data(ctx)
+        if wants_summary(ctx):
+            self.write_summary(ctx, staging, options, progress)
         return sorted(p for p in staging.rglob("*") if p.is_file())
+
+    def write_summary(self, ctx: BuildContext, staging: Path, options: RenderOptions, progress: Progress) -> Path:
+        """`executive-summary.pdf` from the embedded engine's Book (the whole book is numbered, so the
+        summary's references to other chapters say where they are), into ``staging``."""
+        from .pdf import write_executive_summary_pdf
+
+        progress.step("executive-summary.pdf (embedded engine)")
+        scratch = RenderResult(engine=self.summary_engine.name, output_dir=staging)
+        execution = self.summary_engine.execute(ctx, options, Progress(quiet=True), scratch)
+        for warning in scratch.warnings:
+            progress.warning(warning)
+        assert execution.book is not None
+        return write_executive_summary_pdf(execution.book, staging / "executive-summary.pdf")
 
     def executed_from_outputs(self, ctx: BuildContext, staging: Path) -> dict[str, str]:
         """Each chapter's page (`chapters/x.html`, or `chapters/x.md` for `--to markdown`), where Quarto wrote one."""
