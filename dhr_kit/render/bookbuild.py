@@ -68,17 +68,11 @@ def numbered_chapters(ctx: BuildContext, sources: list[SourceChapter]) -> tuple[
     return list(numbered), list(problems)
 
 
-_UNREAD = object()
-
-
-def executed_markdown(ctx: BuildContext, item: Executed, variables: dict | None | object = _UNREAD,
-                      ) -> ChapterMarkdown:
-    """One chapter's executed Markdown (its code cells as their outputs, its shortcodes resolved);
-    ``variables``: ``_variables.yml`` already read (read here when not given)."""
+def executed_markdown(ctx: BuildContext, item: Executed) -> ChapterMarkdown:
+    """One chapter's executed Markdown (its code cells as their outputs, its shortcodes resolved)."""
     project, chapter = ctx.project, item.chapter
-    if variables is _UNREAD:
-        variables = read_variables(project.root)
-    values = ShortcodeValues(front_matter=chapter.front_matter, config=project.config, variables=variables)
+    values = ShortcodeValues(front_matter=chapter.front_matter, config=project.config,
+                             variables=read_variables(project.root))
     return chapter_markdown(chapter, item.outputs, root=project.root, slug=Path(chapter.rel).stem,
                             publish=ctx.publish, project_execute=project.execute, shortcodes=values)
 
@@ -92,10 +86,9 @@ def build_book(ctx: BuildContext, executed: list[Executed], ready: dict[str, Cha
     problems: list[Problem] = []
     executed_md: dict[str, str] = {}
     refs = {ref.rel: ref for ref in project.chapters}
-    variables = read_variables(project.root)
     for item in executed:
         chapter = item.chapter
-        md = (ready or {}).get(chapter.rel) or executed_markdown(ctx, item, variables)
+        md = (ready or {}).get(chapter.rel) or executed_markdown(ctx, item)
         problems.extend(md.problems)
         executed_md[chapter.rel] = md.markdown
         sources.append(SourceChapter(chapter.rel, md.markdown, refs[chapter.rel].appendix,
